@@ -38,7 +38,7 @@ _TYPOGRAPHY = str.maketrans(
 )
 
 _DATE_PREFIX = re.compile(
-    r"\A[\s\ufeff]*date\s*[:=]?\s*(\d{4}-\d{2}(?:-\d{2})?)(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?(?=\s|\Z)\s*",
+    r"[\s\ufeff]*date\s*[:=]?\s*(\d{4}-\d{2}(?:-\d{2})?)(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?(?=\s|\Z)\s*",
     re.IGNORECASE,
 )
 
@@ -161,16 +161,21 @@ def clean_text(text: str) -> tuple[str, OffsetMap, list[tuple[int, int]], str | 
 
     Returns (cleaned text, offset map to the original, paragraph spans, outlet, published).
     """
+    lines = _split_lines(text, 0)
     published: str | None = None
-    pos = 0
-    while True:
-        m = _DATE_PREFIX.match(text, pos)
-        if not m:
+    # The metadata prefix stands at the start of the first content line (scrape residue may precede it).
+    for k, line in enumerate(lines):
+        if not line.text or _RESIDUE_START.match(line.text):
+            continue
+        m = _DATE_PREFIX.match(line.text)
+        while m:
+            published = published or m.group(1)
+            cut = m.end()
+            line = _Line(line.start + cut, line.end, line.text[cut:])
+            m = _DATE_PREFIX.match(line.text) if line.text else None
+        lines[k] = line
+        if line.text and not _RESIDUE_START.match(line.text):
             break
-        published = published or m.group(1)
-        pos = m.end()
-
-    lines = _split_lines(text, pos)
     outlet: str | None = None
     blocks: list[list[_Line]] = []  # paragraphs as lists of lines
     current: list[_Line] = []
