@@ -27,7 +27,10 @@ def export_run(store: Store, inputs: Sequence[InputRecord], out_dir: str | Path)
     out.mkdir(parents=True, exist_ok=True)
     kept = [r for r in inputs if r.status != "rejected" and r.article_id]
     ids = sorted({r.article_id for r in kept if r.article_id})
-    articles = {a["id"]: a for a in store.rows("SELECT * EXCLUDE (original_text) FROM articles WHERE id IN (SELECT unnest(?))", [ids])}
+    articles = {
+        a["id"]: a
+        for a in store.rows("SELECT * EXCLUDE (original_text) FROM articles WHERE id IN (SELECT unnest(?))", [ids])
+    }
     files_of: dict[str, list[str]] = defaultdict(list)
     for r in kept:
         assert r.article_id is not None

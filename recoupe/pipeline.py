@@ -13,8 +13,8 @@ from recoupe.dedup import near_duplicate_pairs, reused_passages
 from recoupe.ingest import read_inputs
 from recoupe.model import Article, InputRecord, Passage, Quote, RawDocument, RejectedInput, Rejection, Speaker, Story
 from recoupe.settings import Settings
-from recoupe.stories import assign_stories
 from recoupe.store import Store
+from recoupe.stories import assign_stories
 
 # progress(stage, done, total): total is None while unknown
 Progress = Callable[[str, int, int | None], None]
@@ -87,9 +87,9 @@ def clean_documents(
             else:
                 first = first_of.get(art.content_hash)
                 if first is not None:
-                    records.append(
-                        InputRecord(art.file, art.source_path, "duplicate", article_id=first.id, duplicate_of=first.file)
-                    )
+                    dup = InputRecord(art.file, art.source_path, "duplicate", article_id=first.id)
+                    dup.duplicate_of = first.file
+                    records.append(dup)
                 else:
                     first_of[art.content_hash] = art
                     articles.append(art)

