@@ -31,6 +31,9 @@ class Settings:
     # stories
     story_window_days: int = 4
     story_threshold: float = 0.35
+    # near-duplicates and passages (issue 4): banding uses lsh_bands × lsh_rows values of the signature
+    lsh_rows: int = 2
+    passage_similarity: float = 0.7
 
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
@@ -52,6 +55,13 @@ class Settings:
             raise SettingsError("story_threshold must be in (0, 1]")
         if self.story_window_days < 0:
             raise SettingsError("story_window_days must be >= 0")
+        if self.lsh_rows < 1 or self.lsh_bands * self.lsh_rows > self.num_perm:
+            raise SettingsError(
+                f"lsh_bands × lsh_rows ({self.lsh_bands} × {self.lsh_rows}) must be at most num_perm "
+                f"({self.num_perm}), with lsh_rows >= 1; lower lsh_rows or raise num_perm"
+            )
+        if not 0.0 < self.passage_similarity <= 1.0:
+            raise SettingsError("passage_similarity must be in (0, 1]")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given non-None values replaced (CLI flags left unset stay as they are)."""
