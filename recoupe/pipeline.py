@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from recoupe.clean import clean_article
+from recoupe.corroborate import corroborate_corpus
 from recoupe.dedup import near_duplicate_pairs, reused_passages
 from recoupe.ingest import read_inputs
 from recoupe.model import Article, InputRecord, Passage, Quote, RawDocument, RejectedInput, Rejection, Speaker, Story
@@ -213,3 +214,4 @@ def save(store: Store, report: RunReport, settings: Settings, progress: Progress
         store.replace_stories(report.stories)
         if report.speakers:
             store.replace_speakers(report.speakers)
+        store.replace_corroboration(*corroborate_corpus(*store.corroboration_inputs()))

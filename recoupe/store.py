@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recoupe.model import Article, InputRecord, Passage, Quote, Speaker, Story
+
+if TYPE_CHECKING:
+    from recoupe.corroborate import CorroboratedQuote, SpeakerSummary
 
 # Each step moves the schema up one version; never edit a step that has shipped, append one.
 MIGRATIONS: list[str] = [
@@ -92,6 +96,53 @@ MIGRATIONS: list[str] = [
         first_published VARCHAR,
         last_published VARCHAR,
         n_articles INTEGER
+    );
+    """,
+    # 2: corroboration (issue 5): one record per quotation with its occurrences; speakers summarised
+    """
+    CREATE TABLE corroborated_quotes (
+        id VARCHAR PRIMARY KEY,
+        text VARCHAR NOT NULL,
+        search_text VARCHAR NOT NULL,
+        speaker VARCHAR,
+        speakers VARCHAR[],
+        speaker_conflict BOOLEAN NOT NULL,
+        n_outlets INTEGER NOT NULL,
+        n_occurrences INTEGER NOT NULL,
+        outlets VARCHAR[],
+        single_source BOOLEAN NOT NULL,
+        first_published VARCHAR,
+        first_outlet VARCHAR,
+        first_article_id VARCHAR NOT NULL,
+        first_file VARCHAR NOT NULL,
+        story_ids VARCHAR[],
+        variants VARCHAR
+    );
+    CREATE TABLE quote_occurrences (
+        record_id VARCHAR NOT NULL,
+        quote_id VARCHAR NOT NULL,
+        article_id VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        outlet VARCHAR,
+        published VARCHAR,
+        story_id VARCHAR,
+        text VARCHAR NOT NULL,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        speaker VARCHAR,
+        speaker_mention VARCHAR,
+        cue VARCHAR
+    );
+    CREATE TABLE speaker_summaries (
+        name VARCHAR PRIMARY KEY,
+        type VARCHAR,
+        aliases VARCHAR[],
+        roles VARCHAR[],
+        n_quotes INTEGER NOT NULL,
+        n_occurrences INTEGER NOT NULL,
+        n_outlets INTEGER NOT NULL,
+        first_seen VARCHAR,
+        last_seen VARCHAR
     );
     """,
 ]
@@ -260,6 +311,70 @@ class Store:
             "UPDATE articles SET story_id = ? WHERE id = ?",
             [[s.id, a] for s in stories for a in s.article_ids],
         )
+
+    def _insert_columns(self, table: str, columns: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Bulk insert (SQL type, values) columns, all the same length, in one statement."""
+        if not columns or not columns[0][1]:
+            return
+        select = ", ".join(f"unnest(?::{t}[])" for t, _ in columns)
+        self.con.execute(f"INSERT INTO {table} SELECT {select}", [list(v) for _, v in columns])  # noqa: S608
+
+    def corroboration_inputs(
+        self,
+    ) -> tuple[list[Quote], dict[str, tuple[str, str | None, str | None, str | None, int]], list[Speaker]]:
+        """Stored direct quotes, article id -> (file, outlet, published, story, order), and the speakers."""
+        quotes = [
+            Quote(r["article_id"], r["file"], r["kind"], r["text"], r["start_char"], r["end_char"],
+                  r["speaker"], r["speaker_mention"], r["cue"], r["role"], r["speaker_type"], r["paragraph"])
+            for r in self.rows(
+                "SELECT q.*, a.file FROM quotes q JOIN articles a ON a.id = q.article_id"
+                " WHERE q.kind = 'direct' ORDER BY a.input_order, q.start_char"
+            )
+        ]
+        infos = {
+            r["id"]: (r["file"], r["outlet"], r["published"], r["story_id"], r["input_order"] or 0)
+            for r in self.rows("SELECT id, file, outlet, published, story_id, input_order FROM articles")
+        }
+        speakers = [
+            Speaker(r["name"], list(r["aliases"] or []), list(r["roles"] or []), r["type"] or "PER")
+            for r in self.rows("SELECT * FROM speakers")
+        ]
+        return quotes, infos, speakers
+
+    def replace_corroboration(
+        self, records: Sequence[CorroboratedQuote], speakers: Sequence[SpeakerSummary]
+    ) -> None:
+        """Replace the corroborated quotes, their occurrences and the speaker summaries."""
+        from recoupe.corroborate import search_key
+
+        self.con.execute("DELETE FROM corroborated_quotes")
+        self.con.execute("DELETE FROM quote_occurrences")
+        self.con.execute("DELETE FROM speaker_summaries")
+        rs = list(records)
+        v, b, i, vl = "VARCHAR", "BOOLEAN", "INTEGER", "VARCHAR[]"
+        self._insert_columns("corroborated_quotes", [
+            (v, [r.id for r in rs]), (v, [r.text for r in rs]), (v, [search_key(r.text) for r in rs]),
+            (v, [r.speaker for r in rs]), (vl, [r.speakers for r in rs]), (b, [r.speaker_conflict for r in rs]),
+            (i, [r.n_outlets for r in rs]), (i, [len(r.occurrences) for r in rs]), (vl, [r.outlets for r in rs]),
+            (b, [r.single_source for r in rs]), (v, [r.first_published for r in rs]),
+            (v, [r.first_outlet for r in rs]), (v, [r.first_article_id for r in rs]),
+            (v, [r.first_file for r in rs]), (vl, [r.story_ids for r in rs]),
+            (v, [json.dumps([asdict(x) for x in r.variants], ensure_ascii=False) for r in rs]),
+        ])
+        occ = [(r.id, o) for r in rs for o in r.occurrences]
+        self._insert_columns("quote_occurrences", [
+            (v, [k for k, _ in occ]), (v, [o.quote_id for _, o in occ]), (v, [o.article_id for _, o in occ]),
+            (v, [o.file for _, o in occ]), (v, [o.outlet for _, o in occ]), (v, [o.published for _, o in occ]),
+            (v, [o.story_id for _, o in occ]), (v, [o.text for _, o in occ]), (i, [o.start for _, o in occ]),
+            (i, [o.end for _, o in occ]), (v, [o.speaker for _, o in occ]),
+            (v, [o.speaker_mention for _, o in occ]), (v, [o.cue for _, o in occ]),
+        ])
+        ss = list(speakers)
+        self._insert_columns("speaker_summaries", [
+            (v, [s.name for s in ss]), (v, [s.type for s in ss]), (vl, [s.aliases for s in ss]),
+            (vl, [s.roles for s in ss]), (i, [s.n_quotes for s in ss]), (i, [s.n_occurrences for s in ss]),
+            (i, [s.n_outlets for s in ss]), (v, [s.first_seen for s in ss]), (v, [s.last_seen for s in ss]),
+        ])
 
     # -- reads --------------------------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
