@@ -4,4 +4,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recoupe.query import open
+
+__all__ = ["__version__", "open"]
+
+
+def __getattr__(name: str) -> object:
+    # recoupe.open is imported on first use, so `import recoupe` stays light
+    if name == "open":
+        from recoupe.query import open
+
+        return open
+    raise AttributeError(f"module 'recoupe' has no attribute {name!r}")

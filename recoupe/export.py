@@ -109,4 +109,15 @@ def export_run(store: Store, inputs: Sequence[InputRecord], out_dir: str | Path)
         "quotes": _write_jsonl(out / "quotes.jsonl", quote_rows()),
         "rejected": _write_jsonl(out / "rejected.jsonl", rejected),
         "passages": _write_jsonl(out / "passages.jsonl", passage_rows()),
+        "corroboration": _write_jsonl(out / "corroboration.jsonl", corroboration_rows(store, ids)),
     }
+
+
+def corroboration_rows(store: Store, article_ids: Sequence[str]) -> Iterable[dict[str, Any]]:
+    """One line per corroborated quotation reported by any of these articles, with all its occurrences."""
+    from dataclasses import asdict
+
+    from recoupe.query import Recoupe
+
+    for record in Recoupe(store.con).corroboration(article_ids):
+        yield asdict(record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -453,6 +454,25 @@ class Recoupe:
             total = int(self._one(f"SELECT count(*) FROM corroborated_quotes c WHERE {' AND '.join(where)}",
                                   params) or 0)  # noqa: S608
         return Page(self._quote_records(rows), total, limit, offset)
+
+    def corroboration(self, article_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[CorroboratedQuote]:
+        """Every corroborated quotation (or those reported by these articles), earliest first, in batches."""
+        if article_ids is None:
+            ids = [r["id"] for r in self._rows(
+                "SELECT id FROM corroborated_quotes ORDER BY first_published NULLS LAST, id")]
+        else:
+            ids = [r["id"] for r in self._rows(
+                "SELECT id FROM corroborated_quotes WHERE id IN (SELECT record_id FROM quote_occurrences"
+                " WHERE article_id IN (SELECT unnest(?))) ORDER BY first_published NULLS LAST, id",
+                [list(article_ids)],
+            )]
+        for i in range(0, len(ids), batch):
+            rows = self._rows(
+                "SELECT * EXCLUDE (search_text) FROM corroborated_quotes WHERE id IN (SELECT unnest(?))"
+                " ORDER BY first_published NULLS LAST, id",
+                [ids[i : i + batch]],
+            )
+            yield from self._quote_records(rows)
 
     def quote(self, quote_id: str) -> CorroboratedQuote | None:
         """One corroborated quotation with its occurrences and variants, or None."""
