@@ -12,6 +12,7 @@ from recoupe.clean import clean_article
 from recoupe.corroborate import corroborate_corpus
 from recoupe.dedup import near_duplicate_pairs, reused_passages
 from recoupe.ingest import read_inputs
+from recoupe.language import detect_languages
 from recoupe.model import Article, InputRecord, Passage, Quote, RawDocument, RejectedInput, Rejection, Speaker, Story
 from recoupe.settings import Settings
 from recoupe.store import Store
@@ -120,6 +121,7 @@ def analyse_articles(
 ) -> RunReport:
     """Run the corpus stages over cleaned, unique articles (no storage)."""
     report = RunReport(articles=list(articles))
+    report.notes.extend(detect_languages(articles, settings.languages))
     progress("near-duplicates", 0, 1)
     report.near_duplicates = near_duplicate_pairs(articles, settings)
     report.passages = reused_passages(articles, settings)

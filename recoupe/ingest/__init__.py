@@ -18,6 +18,10 @@ Reader = Callable[..., Iterable[RawDocument | Rejection]]
 READERS: dict[str, str] = {
     "text": "recoupe.ingest.text:read_text",
     "jsonl": "recoupe.ingest.jsonl:read_jsonl",
+    "html": "recoupe.ingest.html:read_html",
+    "feed": "recoupe.ingest.feeds:read_feed",
+    "warc": "recoupe.ingest.warc:read_warc",
+    "gzip": "recoupe.ingest.gzipped:read_gzip",
 }
 
 __all__ = ["READERS", "discover", "read_file", "read_inputs"]
@@ -86,7 +90,7 @@ def read_file(path: Path, name: str, settings: Settings) -> Iterator[RawDocument
     reader = _reader(kind)
     if reader is None:
         raise RejectedInput(name, f"no reader installed for {kind} input")
-    if kind == "gzip":
+    if kind in ("gzip", "warc"):
         yield from reader(path, name, data, settings)
     else:
         yield from reader(path, name, data)
