@@ -433,9 +433,9 @@ class Recoupe:
                 cond.append(f"{_day('o.published')} <= ?")
                 params.append(date_to)
             where.append(f"EXISTS (SELECT 1 FROM quote_occurrences o WHERE {' AND '.join(cond)})")
-        for w in _words(q or ""):
+        for w in _words(q or ""):  # every word of q begins a word of the quotation
             where.append("contains(c.search_text, ?)")
-            params.append(w)
+            params.append(" " + w)
         if min_outlets is not None:
             where.append("c.n_outlets >= ?")
             params.append(min_outlets)

@@ -353,7 +353,7 @@ class Store:
         rs = list(records)
         v, b, i, vl = "VARCHAR", "BOOLEAN", "INTEGER", "VARCHAR[]"
         self._insert_columns("corroborated_quotes", [
-            (v, [r.id for r in rs]), (v, [r.text for r in rs]), (v, [search_key(r.text) for r in rs]),
+            (v, [r.id for r in rs]), (v, [r.text for r in rs]), (v, [f" {search_key(r.text)} " for r in rs]),
             (v, [r.speaker for r in rs]), (vl, [r.speakers for r in rs]), (b, [r.speaker_conflict for r in rs]),
             (i, [r.n_outlets for r in rs]), (i, [len(r.occurrences) for r in rs]), (vl, [r.outlets for r in rs]),
             (b, [r.single_source for r in rs]), (v, [r.first_published for r in rs]),
