@@ -38,9 +38,13 @@ def read_feed(path: Path, name: str, data: bytes) -> Iterator[RawDocument | Reje
         raise RejectedInput(name, "feed with no items")
     feed = parsed.get("feed") or {}
     outlet = feed.get("title") or None
-    for i, entry in enumerate(entries, 1):
+    contents = [_content_of(entry) for entry in entries]
+    if problem is not None and not any(text.strip() for text, _ in contents):
+        raise RejectedInput(
+            name, f"malformed feed ({type(problem).__name__}: {str(problem)[:100]}) and no readable item in it"
+        )
+    for i, (entry, (text, summary_only)) in enumerate(zip(entries, contents, strict=True), 1):
         record = f"{name}#{i}"
-        text, summary_only = _content_of(entry)
         if not text.strip():
             yield Rejection(record, f"feed item {i} has neither content nor summary", str(path))
             continue

@@ -66,7 +66,7 @@ def iter_html_records(
             if headers.get("Content-Length") is None:
                 yield Rejection(rec_name, "truncated or malformed WARC record header (no Content-Length)", "")
                 continue
-            kind = record.record_type.name or "unknown"
+            kind = (headers.get("WARC-Type") or "unknown").strip().lower()
             if kind not in ("response", "resource"):
                 yield Skipped(index, kind)
                 continue
