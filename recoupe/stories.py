@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,9 +63,9 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
 
 
-def paragraph_terms(text: str) -> Counter[str]:
+def paragraph_terms(text: str) -> dict[str, float]:
     """Weighted terms of one paragraph: words, capitalised names (N:), figures (#:) and dates (D:)."""
-    terms: Counter[str] = Counter()
+    terms: defaultdict[str, float] = defaultdict(float)
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
     for i, (tok, pos) in enumerate(tokens):
         if tok[0].isdigit():
@@ -82,22 +82,22 @@ def paragraph_terms(text: str) -> Counter[str]:
         if low in _STOPWORDS or len(low) < 3 or low in _WEEKDAYS:
             continue
         terms[_stem(low)] += _W_WORD
-    return terms
+    return dict(terms)
 
 
-def article_terms(article: Article) -> Counter[str]:
+def article_terms(article: Article) -> dict[str, float]:
     """An article's weighted terms, the lead paragraph weighted up and the closing one down."""
     paras = [
         article.analysis_text[p.start : p.end]
         for p in article.paragraphs
         if p.end > p.start and not _BOILERPLATE.match(article.analysis_text[p.start : p.end])
     ]
-    total: Counter[str] = Counter()
+    total: defaultdict[str, float] = defaultdict(float)
     for n, text in enumerate(paras):
         weight = _W_LEAD if n == 0 else (_W_LAST if n == len(paras) - 1 and n > 1 else 1.0)
         for term, w in paragraph_terms(text).items():
             total[term] += w * weight
-    return total
+    return dict(total)
 
 
 def date_interval(published: str | None) -> tuple[int, int] | None:
@@ -170,7 +170,7 @@ class StoryAssigner:
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.common = max(20, int(_COMMON_DF * self.n))
 
-    def vector(self, terms: Counter[str]) -> dict[str, float]:
+    def vector(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Sublinear TF-IDF vector, cut to its heaviest terms and normalised."""
         n, df = self.n, self.df
         w = {t: (1.0 + math.log(c)) * (math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0) for t, c in terms.items() if c > 0}
@@ -235,7 +235,7 @@ class StoryAssigner:
                 best *= s.story_late_factor
         return best
 
-    def add(self, art: Article, terms: Counter[str], partners: Sequence[str] = ()) -> int:
+    def add(self, art: Article, terms: Mapping[str, float], partners: Sequence[str] = ()) -> int:
         """Place one article: in a near-duplicate partner's story, the best similar story, or a new one."""
         vec = self.vector(terms)
         for p in partners:
