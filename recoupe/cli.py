@@ -106,3 +106,144 @@ def analyze(
 def main() -> None:
     """Entry point for `python -m recoupe`."""
     app()
+
+
+# -- queries over an analysed database (issue 5): thin wrappers over recoupe.query ---------------------------
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+QueryDbOption = Annotated[Path, typer.Option("--db", help="DuckDB database written by `recoupe analyze`.")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=500, help="Rows to show.")]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Rows to skip.")]
+
+
+def _open_db(db: Path):  # noqa: ANN202 (recoupe.query is imported lazily)
+    from recoupe.query import QueryError, open
+
+    try:
+        return open(db)
+    except (FileNotFoundError, QueryError) as e:
+        raise typer.BadParameter(str(e), param_hint="--db") from e
+
+
+def _emit(
+    rows: list[dict[str, object]], fmt: str, title: str, columns: list[str], records: list[object],
+    shown: list[str] | None = None,
+) -> None:
+    """Print rows as a Rich table (of the `shown` columns), a JSON array of the full records, or CSV."""
+    import csv
+    import json
+    import sys
+    from dataclasses import asdict
+
+    from rich.text import Text
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps([asdict(r) for r in records], ensure_ascii=False, indent=2) + "\n")  # type: ignore[call-overload]
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt == "table":
+        table = Table(title=title)
+        shown = shown or columns
+        for c in shown:
+            wide = c in ("text", "title", "aliases")
+            table.add_column(c, justify="right" if c.startswith("n_") else "left", overflow="fold",
+                             ratio=4 if wide else 1, min_width=24 if wide else None, no_wrap=c.startswith("n_"))
+        for r in rows:
+            table.add_row(*(Text("" if r.get(c) is None else str(r.get(c))) for c in shown))
+        out.print(table)
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}: use table, json or csv", param_hint="--format")
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Canonical name or alias.")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only quotations this outlet carried.")] = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only quotations of this story id.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Reported on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Reported on or before (YYYY-MM-DD).")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Words the quotation contains.")] = None,
+    min_outlets: Annotated[int | None, typer.Option("--min-outlets", min=1, help="Carried by N outlets.")] = None,
+    fmt: FormatOption = "table",
+    db: QueryDbOption = Path("recoupe.duckdb"),
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+) -> None:
+    """Corroborated quotations: who said it, how many outlets carried it, where it was seen first."""
+    from recoupe.query import QueryError
+
+    with _open_db(db) as rq:
+        try:
+            page = rq.quotes(speaker, outlet, story, date_from, date_to, search, min_outlets, limit=limit,
+                             offset=offset)
+        except (QueryError, ValueError) as e:
+            raise typer.BadParameter(str(e)) from e
+    rows: list[dict[str, object]] = [
+        {"id": q.id, "text": q.text, "speaker": q.speaker, "n_outlets": q.n_outlets,
+         "outlets": "; ".join(q.outlets), "first_published": q.first_published, "first_outlet": q.first_outlet,
+         "single_source": q.single_source}
+        for q in page.items
+    ]
+    _emit(rows, fmt, f"{page.total} quotations", ["id", "text", "speaker", "n_outlets", "outlets",
+                                                   "first_published", "first_outlet", "single_source"],
+          list(page.items), ["text", "speaker", "n_outlets", "first_published", "first_outlet", "id"])
+
+
+@app.command()
+def stories(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Words in the story title.")] = None,
+    fmt: FormatOption = "table",
+    db: QueryDbOption = Path("recoupe.duckdb"),
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+) -> None:
+    """Stories: title, dates, number of articles and outlets, most covered first."""
+    with _open_db(db) as rq:
+        page = rq.stories(search, limit, offset)
+    rows: list[dict[str, object]] = [
+        {"id": s.id, "title": s.title, "first_published": s.first_published, "last_published": s.last_published,
+         "n_articles": s.n_articles, "n_outlets": s.n_outlets, "outlets": "; ".join(s.outlets)}
+        for s in page.items
+    ]
+    _emit(rows, fmt, f"{page.total} stories", ["id", "title", "first_published", "last_published", "n_articles",
+                                               "n_outlets", "outlets"], list(page.items),
+          ["title", "first_published", "last_published", "n_articles", "n_outlets", "id"])
+
+
+@app.command()
+def speakers(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Words in the name or an alias.")] = None,
+    fmt: FormatOption = "table",
+    db: QueryDbOption = Path("recoupe.duckdb"),
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+) -> None:
+    """Speakers: canonical name, roles, number of quotations and outlets, first and last seen."""
+    with _open_db(db) as rq:
+        page = rq.speakers(search, limit, offset)
+    rows: list[dict[str, object]] = [
+        {"name": s.name, "roles": "; ".join(s.roles), "n_quotes": s.n_quotes, "n_outlets": s.n_outlets,
+         "first_seen": s.first_seen, "last_seen": s.last_seen, "aliases": "; ".join(s.aliases)}
+        for s in page.items
+    ]
+    _emit(rows, fmt, f"{page.total} speakers", ["name", "roles", "n_quotes", "n_outlets", "first_seen", "last_seen",
+                                                "aliases"], list(page.items),
+          ["name", "roles", "n_quotes", "n_outlets", "first_seen", "last_seen"])
+
+
+@app.command()
+def serve(
+    db: QueryDbOption = Path("recoupe.duckdb"),
+    host: Annotated[str, typer.Option("--host", help="Interface to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the REST API (/api, OpenAPI at /api/openapi.json) and the web UI over DB (needs the `web` extra)."""
+    try:
+        from recoupe.api import serve as run_server
+    except ImportError as e:
+        raise typer.BadParameter(f"the web UI needs the `web` extra: pip install 'recoupe[web]' ({e})") from e
+    _open_db(db).close()
+    out.print(f"recoupe: serving {db} on http://{host}:{port}/ (API docs: /api/openapi.json)")
+    run_server(db, host=host, port=port)
