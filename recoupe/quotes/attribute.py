@@ -1,0 +1,902 @@
+"""Attribution: decide which mark spans are quotations, find their cue and speaker, find indirect speech.
+
+Works on `Tok` lists (one per quote-aware sentence) so that the same rules run on a fully parsed
+Doc (the spaCy component) and on the few sentences the fast path parses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from recoupe.quotes.detect import MarkSpan, Unit, words
+from recoupe.quotes.lexicon import Lexicon
+from recoupe.quotes.speakers import TITLES, Entity, Registry, fold
+
+_PRONOUNS = {"il": "Masc", "elle": "Fem", "-il": "Masc", "-elle": "Fem", "ils": "Masc", "elles": "Fem"}
+_CLITICS = frozenset("nous lui leur me m' se s' l' y en vous".split())
+_AUX = frozenset("a avait aura ont avaient auront est était s'est".split())
+_DET_GENDER = {
+    "la": "Fem", "une": "Fem", "cette": "Fem", "sa": "Fem", "le": "Masc", "un": "Masc", "ce": "Masc",
+    "cet": "Masc", "du": "Masc", "au": "Masc",
+}
+_DETS = frozenset("le la les l' un une des du au aux ce cet cette ces son sa ses leur leurs notre votre".split())
+_INDEFINITE = frozenset("un une des plusieurs certains certaines quelques".split())
+_NOT_NAME = frozenset(STOP_WORDS) | {"selon", "mais", "et", "or", "donc", "pour", "dans", "après", "avant"}
+_ADVERBS_IN_CUE = frozenset(
+    "toutefois également alors encore ensuite aussi ainsi déjà enfin plutôt pourtant bien même cependant".split()
+)
+_LOWER_CONNECT = frozenset("de du des d' la le l' à et".split())
+_TITLE_STOP = frozenset("de des du la le les l' d' et à en sur pour of the".split())
+
+
+@dataclass(slots=True)
+class Tok:
+    """One token of a unit: text, parse labels (empty when not parsed) and offsets into the article."""
+
+    i: int
+    text: str
+    lower: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    start: int
+    end: int
+    gender: str | None
+    quoted: bool
+
+
+@dataclass(slots=True)
+class Mention:
+    """Who a cue points to: an entity, an anonymous person, or nobody known."""
+
+    start: int
+    end: int
+    entity: Entity | None = None
+    anonymous: bool = False
+    gender: str | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class Found:
+    """A quotation found in an article (offsets into the text)."""
+
+    kind: str
+    start: int
+    end: int
+    paragraph: int
+    cue: tuple[int, int] | None = None
+    mention: Mention | None = None
+    span: int = -1
+
+
+@dataclass(slots=True)
+class _Hist:
+    pos: int
+    paragraph: int
+    entity: Entity | None
+    gender: str | None
+    strong: bool
+    anonymous: bool = False
+
+
+@dataclass(slots=True)
+class _Attribution:
+    cue: tuple[int, int] | None
+    mention: Mention | None
+    bare: bool = False
+
+
+@dataclass
+class ArticleAnalysis:
+    """Runs the rules over one article's units; `found` holds the result."""
+
+    text: str
+    view: str
+    spans: list[MarkSpan]
+    units: list[Unit]
+    toks: list[list[Tok]]
+    parsed: list[bool]
+    lex: Lexicon
+    registry: Registry = field(default_factory=Registry)
+    history: list[_Hist] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
+    entity_at: dict[int, Entity] = field(default_factory=dict)
+
+    def run(self) -> list[Found]:
+        """Find quotations and indirect speech; returns them in text order."""
+        attributions: dict[int, _Attribution | None] = {}
+        direct: dict[int, bool] = {}
+        for u_index, unit in enumerate(self.units):
+            toks = self.toks[u_index]
+            self._scan_names(toks, unit)
+            if self.parsed[u_index]:
+                self._speech_subjects(toks, unit)
+            for k in unit.spans:
+                is_quote, att = self._span(k, u_index)
+                direct[k] = is_quote
+                attributions[k] = att
+                if is_quote and att and att.mention and not att.bare:
+                    self._push(att.mention, att.cue[0] if att.cue else self.spans[k].start, unit.paragraph)
+            if self.parsed[u_index]:
+                self._indirect(u_index)
+        self._finish_direct(direct, attributions)
+        self.found.sort(key=lambda f: (f.start, f.kind))
+        return self.found
+
+    # ---- names -----------------------------------------------------------------------------
+    def _scan_names(self, toks: list[Tok], unit: Unit) -> None:
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
+            if t.quoted:
+                i += 1
+                continue
+            if t.lower in TITLES or title in TITLES:
+                j = i + 1
+                while j < n and _is_cap(toks[j]) and not toks[j].quoted:
+                    j += 1
+                if j > i + 1:
+                    name = " ".join(x.text for x in toks[i + 1 : j])
+                    gender = TITLES.get(t.lower, TITLES.get(title))
+                    e = self.registry.by_surname(toks[j - 1].text) if j == i + 2 else None
+                    if e is None:
+                        e = self.registry.person(name, t.start, gender, self._role_before(toks, i))
+                    e.add_alias(" ".join(x.text for x in toks[i:j]))
+                    e.gender = e.gender or gender
+                    self._mark(toks, i, j, e, unit)
+                    i = j
+                    continue
+            if not _is_cap(t) or (t.lower in _NOT_NAME and not t.text.isupper()):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and _is_cap(toks[j]) and not toks[j].quoted:
+                j += 1
+            self._name_run(toks, i, j, unit)
+            i = j
+        self._acronyms(toks, unit)
+
+    def _name_run(self, toks: list[Tok], i: int, j: int, unit: Unit) -> None:
+        prev = toks[i - 1] if i > 0 else None
+        org_noun = self._org_noun_before(toks, i)
+        after_det = prev is not None and prev.lower in _DETS | {"de", "d'", "à", "en", "chez", "par", "aux"}
+        name = " ".join(x.text for x in toks[i:j])
+        if org_noun is not None or (after_det and j - i >= 2):
+            if org_noun is None and prev is not None and prev.lower in {"de", "d'", "à", "en"}:
+                return
+            # organisation names may go on with "à"/"de" + capitalised word
+            while j + 1 < len(toks) and toks[j].lower in _LOWER_CONNECT and _is_cap(toks[j + 1]):
+                j += 1
+                while j < len(toks) and _is_cap(toks[j]):
+                    j += 1
+            name = " ".join(x.text for x in toks[i:j])
+            e = self.registry.org(name, toks[i].start, self._org_kind(org_noun or "", name))
+            self._mark(toks, i, j, e, unit, person=False)
+            return
+        if after_det:
+            return
+        if j - i >= 2:
+            e = self.registry.person(name, toks[i].start, self._gender_near(toks, i, j), None)
+            role = self._role_before(toks, i) or self._role_after(toks, j)
+            e.add_role(role)
+            e.gender = e.gender or self._gender_near(toks, i, j)
+            self._mark(toks, i, j, e, unit)
+            return
+        if toks[i].text.isupper() and len(toks[i].text) >= 2:
+            e2 = self.registry.by_alias(toks[i].text)
+            if e2 is not None:
+                self._mark(toks, i, j, e2, unit, person=e2.type == "PER")
+            return
+        e3 = self.registry.by_surname(toks[i].text)
+        if e3 is not None:
+            self._mark(toks, i, j, e3, unit)
+
+    def _acronyms(self, toks: list[Tok], unit: Unit) -> None:
+        for m in re.finditer(r"\(([A-Z][A-Z0-9]{1,9})\)", self.text[unit.start : unit.end]):
+            acr = m.group(1)
+            open_pos = unit.start + m.start()
+            before = [t for t in toks if t.end <= open_pos and not t.quoted]
+            k = len(before) - 1
+            while k >= 0 and before[k].lower not in _DETS and before[k].text not in ",;:":
+                k -= 1
+            if k < 0 or before[k].text in ",;:" or k == len(before) - 1:
+                continue
+            words_ = before[k + 1 :]
+            long = self.text[words_[0].start : words_[-1].end]
+            e = self.registry.org(long, words_[0].start, self._org_kind("", long), acr)
+            for t in words_:
+                self.entity_at[t.start] = e
+
+    def _mark(self, toks: list[Tok], i: int, j: int, e: Entity, unit: Unit, person: bool = True) -> None:
+        for t in toks[i:j]:
+            self.entity_at[t.start] = e
+        self.history.append(_Hist(toks[i].start, unit.paragraph, e, e.gender, False))
+
+    def _org_noun_before(self, toks: list[Tok], i: int) -> str | None:
+        orgs = self.lex.noun_class("organisation")
+        k = i - 1
+        steps = 0
+        while k >= 0 and steps < 4:
+            t = toks[k]
+            if t.lower in _DETS or t.text in ",;:" or _is_cap(t):
+                break
+            if t.lower in orgs:
+                return t.lower
+            k -= 1
+            steps += 1
+        return None
+
+    def _org_kind(self, noun: str, name: str) -> str:
+        folded = fold(name + " " + noun).split()
+        for kind in ("union", "collective"):
+            if any(w in self.lex.noun_class(kind) for w in folded):
+                return kind
+        return ""
+
+    def _role_before(self, toks: list[Tok], i: int) -> str | None:
+        """Role in "la maire de Vaudrieux, Corinne Lestrade" or "le sénateur Paul Durand"."""
+        k = i - 1
+        if k >= 0 and toks[k].text == ",":
+            k -= 1
+        end = k
+        while k >= 0 and toks[k].lower not in _DETS and toks[k].text not in ",;:" and not toks[k].quoted:
+            if toks[k].lower in _DETS:
+                break
+            k -= 1
+        if k < 0 or toks[k].lower not in _DETS or end <= k:
+            return None
+        first = toks[k + 1]
+        if _is_cap(first) or first.pos in ("VERB", "AUX") or first.lower in _NOT_NAME:
+            return None
+        # "de la Lisonne" etc. belong to the role; stop at a comma that opens another phrase
+        s = k + 1
+        while k > 0 and toks[k].lower in ("la", "l'", "le", "les") and toks[k - 1].lower in ("de", "d'"):
+            k -= 2
+            while k >= 0 and toks[k].lower not in _DETS and toks[k].text not in ",;:":
+                k -= 1
+            if k < 0 or toks[k].lower not in _DETS:
+                break
+            s = k + 1
+        return self.text[toks[s].start : toks[end].end]
+
+    def _role_after(self, toks: list[Tok], j: int) -> str | None:
+        """Role in "Sylvie Carrasco, gérante de l'épicerie," (skipping an age: "64 ans,")."""
+        k = j
+        if k >= len(toks) or toks[k].text != ",":
+            return None
+        k += 1
+        if k + 1 < len(toks) and toks[k].text.isdigit() and toks[k + 1].lower == "ans":
+            k += 2
+            if k < len(toks) and toks[k].text == ",":
+                k += 1
+        if k >= len(toks):
+            return None
+        first = toks[k]
+        if not first.text[:1].islower() or first.lower in _NOT_NAME or first.pos in ("VERB", "AUX"):
+            return None
+        if self.lex.lemma_of_form(first.lower) and first.pos != "NOUN":
+            return None
+        e = k
+        while e < len(toks) and toks[e].text not in ",;:.!?»" and not toks[e].quoted:
+            e += 1
+        if e == k:
+            return None
+        return self.text[toks[k].start : toks[e - 1].end]
+
+    def _gender_near(self, toks: list[Tok], i: int, j: int) -> str | None:
+        k = i - 1
+        if k >= 0 and toks[k].text == ",":
+            k -= 1
+        steps = 0
+        det_gender = None
+        while k >= 0 and steps < 8 and toks[k].text not in ",;:" and not toks[k].quoted:
+            if toks[k].lower in _DETS:
+                det_gender = _DET_GENDER.get(toks[k].lower)
+                if det_gender is None and k + 1 < i:
+                    det_gender = toks[k + 1].gender
+                if k == 0 or toks[k - 1].lower not in ("de", "d'", "à"):
+                    break
+            k -= 1
+            steps += 1
+        if det_gender:
+            return det_gender
+        if j < len(toks) - 1 and toks[j].text == "," and toks[j + 1].pos == "NOUN" and toks[j + 1].gender:
+            return toks[j + 1].gender
+        return toks[i].gender if toks[i].pos == "PROPN" else None
+
+    # ---- history ---------------------------------------------------------------------------
+    def _push(self, m: Mention, pos: int, paragraph: int) -> None:
+        gender = m.gender or (m.entity.gender if m.entity else None)
+        self.history.append(_Hist(pos, paragraph, m.entity, gender, True, m.anonymous))
+
+    def _recent(
+        self, pos: int, paragraph: int, gender: str | None, strong_only: bool, persons_only: bool = True
+    ) -> _Hist | None:
+        best: _Hist | None = None
+        for h in self.history:
+            if h.pos >= pos or h.paragraph < paragraph - 3:
+                continue
+            if strong_only and not h.strong:
+                continue
+            if persons_only and h.entity is not None and h.entity.type != "PER":
+                continue
+            g = h.gender or (h.entity.gender if h.entity else None)
+            if gender and g and g != gender:
+                continue
+            if best is None or h.pos >= best.pos:
+                best = h
+        return best
+
+    def _speech_subjects(self, toks: list[Tok], unit: Unit) -> None:
+        for t in toks:
+            if t.quoted or t.pos not in ("VERB", "AUX") or not self._is_speech(toks, t):
+                continue
+            subj = self._subject_of(toks, t)
+            if subj is not None:
+                m = self._resolve(toks, subj, unit.paragraph)
+                if m is not None:
+                    self._push(m, subj[0].start, unit.paragraph)
+
+    # ---- verbs -----------------------------------------------------------------------------
+    def _is_speech(self, toks: list[Tok], t: Tok) -> bool:
+        if t.quoted:
+            return False
+        lemma = t.lemma.lower()
+        if lemma in ("faire", "mettre") and t.i + 1 < len(toks):
+            nxt = toks[t.i + 1]
+            return (lemma, nxt.lower) in self.lex.multi or (t.lower, nxt.lower) in self.lex.multi
+        if self.lex.is_speech_lemma(lemma) and t.pos in ("VERB", "AUX", ""):
+            return True
+        form = self.lex.lemma_of_form(t.lower)
+        return form is not None and t.pos in ("VERB", "", "NOUN", "ADJ") and not t.text[:1].isupper()
+
+    def _speech_lemma(self, toks: list[Tok], t: Tok) -> str:
+        if t.i + 1 < len(toks) and (t.lemma.lower(), toks[t.i + 1].lower) in self.lex.multi:
+            return self.lex.multi[(t.lemma.lower(), toks[t.i + 1].lower)]
+        return self.lex.lemma_of_form(t.lower) or t.lemma.lower()
+
+    def _verb_group_end(self, toks: list[Tok], t: Tok) -> int:
+        """Index after the verb and its trailing pieces (inverted pronoun, second verb of a multi-word cue)."""
+        j = t.i + 1
+        if j < len(toks) and (t.lemma.lower(), toks[j].lower) in self.lex.multi:
+            j += 1
+        while j < len(toks) and toks[j].lower in ("-t", "-il", "-elle", "-on", "-t-il", "-t-elle", "-ils"):
+            j += 1
+        return j
+
+    def _cue_after(self, toks: list[Tok], j: int) -> tuple[Tok, int, int] | None:
+        """A postposed cue starting at token j (", a déclaré X", ", confie-t-elle"): (verb, cue start, cue end)."""
+        n = len(toks)
+        if j < n and toks[j].text == ",":
+            j += 1
+        start = j
+        while j < n and toks[j].lower in _CLITICS:
+            j += 1
+        aux = False
+        if j < n and toks[j].lower in _AUX:
+            aux = True
+            j += 1
+            while j < n and toks[j].lower in ("-t", "-il", "-elle", "-on", "-t-il", "-t-elle"):
+                j += 1
+        while j < n and toks[j].lower in _ADVERBS_IN_CUE:
+            j += 1
+        if j >= n or toks[j].quoted:
+            return None
+        v = toks[j]
+        if not self._is_speech(toks, v):
+            return None
+        end = self._verb_group_end(toks, v)
+        if not aux and end == v.i + 1:
+            # a bare present needs an inverted subject after it ("», souffle la jeune femme")
+            if end >= n or not (toks[end].lower in _DETS or _is_cap(toks[end]) or toks[end].lower in TITLES):
+                return None
+        return v, start, end
+
+    def _subject_of(self, toks: list[Tok], v: Tok) -> list[Tok] | None:
+        """Tokens of the subject of speech verb v (parse first, then word order)."""
+        end = self._verb_group_end(toks, v)
+        for t in toks[v.i + 1 : end]:
+            if t.lower in _PRONOUNS:
+                return [t]
+        seen: set[int] = set()
+        cur: Tok | None = v
+        while cur is not None and cur.i not in seen:
+            seen.add(cur.i)
+            subj = [c for c in toks if c.head == cur.i and c.dep.startswith("nsubj") and c.i != cur.i]
+            if subj:
+                s = subj[0]
+                if s.lower == "qui" and cur.dep.startswith("acl") and 0 <= cur.head < len(toks):
+                    return _np(toks, toks[cur.head])
+                if s.lower in ("il", "elle", "ils", "elles") or s.pos in ("NOUN", "PROPN", "PRON"):
+                    if s.i < v.i or s.lower in _PRONOUNS:
+                        return _np(toks, s)
+                    return self._np_after(toks, end)
+            if cur.dep in ("advcl", "conj", "xcomp", "acl") and 0 <= cur.head < len(toks) and cur.head != cur.i:
+                cur = toks[cur.head]
+                continue
+            break
+        before = self._np_before(toks, v.i)
+        if before:
+            return before
+        return self._np_after(toks, end)
+
+    def _np_after(self, toks: list[Tok], j: int) -> list[Tok] | None:
+        """The subject noun phrase after an inverted verb, skipping adverbs and prepositional phrases."""
+        n = len(toks)
+        while j < n:
+            t = toks[j]
+            if t.quoted or t.text in ".;:!?»":
+                return None
+            if t.lower in _DETS or t.lower in TITLES or _is_cap(t) or t.lower.rstrip(".") in TITLES:
+                break
+            if t.pos == "ADP" or t.lower in ("au", "aux", "lors", "en", "dans", "devant", "sous", "à"):
+                j += 1
+                while j < n and toks[j].text not in ",.;" and (
+                    toks[j].lower in _DETS or toks[j].pos in ("NOUN", "ADJ", "ADP", "PROPN", "NUM", "DET")
+                ):
+                    j += 1
+                continue
+            j += 1
+        if j >= n:
+            return None
+        k = j + 1
+        while k < n and toks[k].text not in ",.;:!?»«" and toks[k].lower not in (
+            "lors", "en", "dans", "devant", "sous", "au", "qui", "avant", "après", "pendant", "depuis",
+        ) and not toks[k].quoted:
+            k += 1
+        out = toks[j:k]
+        # "le directeur de l'hôpital, Arnaud Sellier": the name in apposition is the mention
+        if k + 1 < n and toks[k].text == "," and _is_cap(toks[k + 1]) and toks[k + 1].lower not in _NOT_NAME:
+            e = k + 1
+            while e < n and _is_cap(toks[e]):
+                e += 1
+            out = toks[j:e]
+        return out
+
+    def _np_before(self, toks: list[Tok], i: int) -> list[Tok] | None:
+        """Subject before verb index i by word order: the last comma-separated noun phrase."""
+        k = i - 1
+        while k >= 0 and (toks[k].lower in _CLITICS or toks[k].lower in _AUX or toks[k].lower in _ADVERBS_IN_CUE
+                          or toks[k].lower in ("ne", "n'", "pas")):
+            k -= 1
+        segs: list[list[Tok]] = [[]]
+        for t in toks[: k + 1]:
+            if t.quoted:
+                segs.append([])
+                continue
+            if t.text in ",;:":
+                segs.append([])
+            else:
+                segs[-1].append(t)
+        for seg in reversed(segs):
+            if not seg:
+                continue
+            head = seg[0]
+            if head.lower in ("qui", "que", "qu'", "dont", "où"):
+                continue
+            if head.lower in _DETS or head.lower in _PRONOUNS or _is_cap(head) or head.lower in TITLES:
+                if head.pos == "ADP" or head.lower in ("à", "dans", "en", "selon", "pour"):
+                    return None
+                if head.lower in _PRONOUNS or head.lower in _DETS or head.lower in TITLES or _is_cap(head):
+                    return seg
+            return None
+        return None
+
+    # ---- mentions --------------------------------------------------------------------------
+    def _resolve(self, toks: list[Tok], np: list[Tok], paragraph: int) -> Mention | None:
+        np = [t for t in np if not t.quoted]
+        if not np:
+            return None
+        start, end = np[0].start, np[-1].end
+        people = [self.entity_at[t.start] for t in np if t.start in self.entity_at]
+        per = [e for e in people if e.type == "PER"]
+        head = next((t for t in np if t.lower not in _DETS and t.lower not in TITLES), np[0])
+        orgs = self.lex.noun_class("organisation")
+        if per:
+            e = per[-1]
+            names = [t for t in np if self.entity_at.get(t.start) is e]
+            return Mention(names[0].start if names[0].start > start else start, names[-1].end, e,
+                           gender=e.gender, role=e.roles[0] if e.roles else None)
+        if people and (head.lower in orgs or head.start in self.entity_at or np[0].lower in _DETS):
+            e = people[-1]
+            return Mention(start, end, e)
+        first = np[0]
+        if first.lower in _PRONOUNS and len(np) == 1:
+            g = _PRONOUNS[first.lower]
+            h = self._recent(first.start, paragraph, g, strong_only=False)
+            if h is None:
+                return Mention(start, end, None, gender=g)
+            return Mention(start, end, h.entity, anonymous=h.anonymous, gender=g,
+                           role=h.entity.roles[0] if h.entity and h.entity.roles else None)
+        det_gender = _DET_GENDER.get(first.lower) or head.gender
+        anon = self.lex.noun_class("anonymous")
+        if first.lower in _INDEFINITE or any(t.lower in anon for t in np[:3]):
+            return Mention(start, end, None, anonymous=True, gender=det_gender)
+        if head.lower in orgs:
+            return Mention(start, end, self._org_for(np, head), gender=None)
+        if len(np) == 1 and _is_cap(first):
+            e2 = self.registry.by_surname(first.text)
+            if e2 is not None:
+                return Mention(start, end, e2, gender=e2.gender)
+            return None
+        if first.lower not in _DETS:
+            return None
+        return self._role_mention(np, head, det_gender, paragraph)
+
+    def _role_mention(self, np: list[Tok], head: Tok, gender: str | None, paragraph: int) -> Mention:
+        start, end = np[0].start, np[-1].end
+        key = fold(head.text)
+        candidates = [
+            e for e in self.registry.entities
+            if e.type == "PER" and any(key in fold(r).replace("'", " ").split() for r in e.roles)
+            and not (gender and e.gender and e.gender != gender)
+        ]
+        if candidates:
+            # the most recently mentioned one
+            last = {id(h.entity): h.pos for h in self.history if h.entity is not None and h.pos < start}
+            candidates.sort(key=lambda e: last.get(id(e), e.pos))
+            e = candidates[-1]
+            return Mention(start, end, e, gender=gender or e.gender, role=e.roles[0] if e.roles else None)
+        h = self._recent(start, paragraph, gender, strong_only=False)
+        named = None
+        for hh in sorted(self.history, key=lambda x: -x.pos):
+            if hh.pos >= start or hh.entity is None or hh.entity.type != "PER":
+                continue
+            g = hh.gender or hh.entity.gender
+            if gender and g and g != gender:
+                continue
+            named = hh
+            break
+        pick = named or h
+        if pick is None or pick.entity is None:
+            return Mention(start, end, None, gender=gender)
+        if gender and not pick.entity.gender:
+            pick.entity.gender = gender
+        return Mention(start, end, pick.entity, gender=gender)
+
+    def _org_for(self, np: list[Tok], head: Tok) -> Entity:
+        kind = self._org_kind(head.lower, "")
+        orgs = [e for e in self.registry.entities if e.type == "ORG" and e.pos < np[0].start]
+        if head.lower == "direction":
+            company = [e for e in orgs if not e.kind]
+            if company:
+                return company[0]
+        elif kind:
+            same = [e for e in orgs if e.kind == kind]
+            if same:
+                return same[-1]
+        name = self.text[head.start : np[-1].end]
+        name = re.sub(r"\s*\([^)]*\)$", "", name)
+        return self.registry.org(name, head.start, kind)
+
+    # ---- quotations ------------------------------------------------------------------------
+    def _span(self, k: int, u_index: int) -> tuple[bool, _Attribution | None]:
+        sp = self.spans[k]
+        toks = self.toks[u_index]
+        unit = self.units[u_index]
+        content = self.text[sp.start : sp.end]
+        inside = [t for t in toks if sp.open_pos <= t.start < sp.outer_end]
+        before = [t for t in toks if t.end <= sp.open_pos]
+        after = [t for t in toks if t.start >= sp.outer_end]
+        first_in = inside[0].i if inside else (before[-1].i + 1 if before else 0)
+        sentence_like = bool(re.search(r"[.!?…]$|[.!?;:]\s", content)) or not sp.closed
+        if _title_like(content) and not sentence_like:
+            return False, None
+        att: _Attribution | None = None
+        if sp.incises:
+            att = self._incise_cue(k, toks)
+        if att is None and after and sp.closed:
+            cue = self._cue_after(toks, after[0].i)
+            if cue is not None:
+                att = self._attribution_from(toks, cue[0], cue[1], cue[2], unit.paragraph)
+        prev_sig = [t for t in before if t.text.strip()]
+        standalone = (not prev_sig or prev_sig[-1].text in (":", "«", "“", '"')
+                      or prev_sig[-1].quoted or not sp.closed)
+        if att is None and prev_sig and prev_sig[-1].text == ":":
+            att = self._colon_cue(toks, prev_sig[-1].i, unit)
+        if att is None and not standalone and self.parsed[u_index]:
+            att = self._governing_cue(toks, first_in, sp, unit)
+        if att is None:
+            att = self._source_phrase(toks, unit, sp)
+        if att is not None:
+            return True, att
+        if standalone and (sentence_like or len(words(content)) >= 4):
+            return True, None
+        if standalone and after and after[0].text in (",", ".") and len(words(content)) >= 2:
+            return True, None
+        return False, None
+
+    def _attribution_from(self, toks: list[Tok], v: Tok, cs: int, ce: int, paragraph: int) -> _Attribution:
+        cue = (toks[cs].start, toks[ce - 1].end)
+        subj = self._subject_of(toks, v) if ce > cs else None
+        if subj and subj[0].i >= ce and subj[0].quoted:
+            subj = None
+        if subj is None:
+            return _Attribution(cue, None, bare=True)
+        return _Attribution(cue, self._resolve(toks, subj, paragraph))
+
+    def _incise_cue(self, k: int, toks: list[Tok]) -> _Attribution | None:
+        sp = self.spans[k]
+        comma, _stop = sp.incises[0]
+        for t in toks:
+            if t.start >= comma and not t.quoted:
+                cue = self._cue_after(toks, t.i)
+                if cue is not None:
+                    return self._attribution_from(toks, cue[0], cue[1], cue[2], self.units[0].paragraph
+                                                  if not self.units else sp.paragraph)
+                return None
+        return None
+
+    def _colon_cue(self, toks: list[Tok], colon: int, unit: Unit) -> _Attribution | None:
+        for t in reversed(toks[:colon]):
+            if t.quoted:
+                continue
+            if self._is_speech(toks, t) and t.pos in ("VERB", "", "NOUN", "ADJ", "AUX"):
+                start = t.i
+                while start > 0 and (toks[start - 1].lower in _AUX or toks[start - 1].lower in _CLITICS
+                                     or toks[start - 1].lower in _ADVERBS_IN_CUE
+                                     or toks[start - 1].lower in ("d'", "de", "et")):
+                    start -= 1
+                end = self._verb_group_end(toks, t)
+                cue = (toks[start].start, toks[end - 1].end)
+                if t.lemma.lower() == "ajouter" and start < t.i and toks[t.i - 1].lower in ("d'", "de"):
+                    return _Attribution(cue, None, bare=True)
+                subj = self._subject_of(toks, t)
+                if subj is None:
+                    return _Attribution(cue, None, bare=True)
+                return _Attribution(cue, self._resolve(toks, subj, unit.paragraph))
+        # "dénonce « X » : « Y »": the previous quotation's cue
+        return None
+
+    def _governing_cue(self, toks: list[Tok], i: int, sp: MarkSpan, unit: Unit) -> _Attribution | None:
+        """A partial quotation governed by a speech verb ("a salué « un premier pas »")."""
+        if i >= len(toks):
+            return None
+        t = toks[i]
+        while t.quoted is False and t.i + 1 < len(toks) and t.text in "«“\"‘":
+            t = toks[t.i + 1]
+        if t.dep.startswith("nsubj"):
+            return None
+        seen: set[int] = set()
+        cur = t
+        chosen: Tok | None = None
+        first: Tok | None = None
+        while cur.head >= 0 and cur.head != cur.i and cur.head not in seen:
+            seen.add(cur.i)
+            cur = toks[cur.head]
+            if cur.quoted:
+                continue
+            if self._is_speech(toks, cur) and cur.pos in ("VERB", "AUX"):
+                first = first or cur
+                subj = self._subject_of(toks, cur)
+                if subj and self._known_subject(subj):
+                    chosen = cur
+                    break
+        v = chosen or first
+        if v is None:
+            return None
+        start = v.i
+        while start > 0 and (toks[start - 1].lower in _AUX or toks[start - 1].lower in _CLITICS):
+            start -= 1
+        end = self._verb_group_end(toks, v)
+        return self._attribution_from(toks, v, start, end, unit.paragraph)
+
+    def _known_subject(self, subj: list[Tok]) -> bool:
+        if any(t.start in self.entity_at for t in subj):
+            return True
+        head = next((t for t in subj if t.lower not in _DETS), subj[0])
+        if head.lower in _PRONOUNS or head.lower in self.lex.noun_class("organisation"):
+            return True
+        return any(fold(head.text) in fold(r).split() for e in self.registry.entities for r in e.roles)
+
+    def _source_phrase(self, toks: list[Tok], unit: Unit, sp: MarkSpan) -> _Attribution | None:
+        """"selon X" anywhere in the sentence, or "Pour X, …" opening it."""
+        outside = [t for t in toks if not t.quoted]
+        for t in outside:
+            if t.lower in ("selon", "d'après") or (t.lower == "pour" and t.i == _first_word(toks)):
+                np = self._np_after_prep(toks, t.i + 1)
+                if not np:
+                    continue
+                m = self._resolve(toks, np, unit.paragraph)
+                if m is None or (t.lower == "pour" and m.entity is None and not m.anonymous):
+                    continue
+                if t.lower == "pour" and not any(x.start in self.entity_at for x in np):
+                    continue
+                return _Attribution((t.start, t.end), m)
+        return None
+
+    def _np_after_prep(self, toks: list[Tok], j: int) -> list[Tok] | None:
+        k = j
+        while k < len(toks) and toks[k].text not in ",.;:" and not toks[k].quoted:
+            k += 1
+        if k == j:
+            return None
+        out = toks[j:k]
+        if k + 1 < len(toks) and toks[k].text == "," and _is_cap(toks[k + 1]):
+            e = k + 1
+            while e < len(toks) and _is_cap(toks[e]):
+                e += 1
+            if e < len(toks) and toks[e].text == ",":
+                out = toks[j:e]
+        return out
+
+    def _finish_direct(self, direct: dict[int, bool], atts: dict[int, _Attribution | None]) -> None:
+        chains: dict[int, list[int]] = {}
+        for k, sp in enumerate(self.spans):
+            chains.setdefault(sp.chain, []).append(k)
+        for members in chains.values():
+            if not any(direct.get(k) for k in members):
+                continue
+            shared = next((atts[k] for k in reversed(members) if atts.get(k) is not None), None)
+            for k in members:
+                sp = self.spans[k]
+                att = atts.get(k) or shared
+                if att is None:
+                    att = self._fallback(k)
+                elif att.bare or att.mention is None:
+                    prev = self._previous_speaker(sp)
+                    att = _Attribution(att.cue, prev)
+                for s, e in sp.parts:
+                    self.found.append(Found("direct", s, e, sp.paragraph, att.cue if att else None,
+                                            att.mention if att else None, k))
+
+    def _previous_speaker(self, sp: MarkSpan) -> Mention | None:
+        h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=True)
+        if h is None:
+            h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=False)
+        if h is None:
+            return None
+        return Mention(sp.open_pos, sp.open_pos, h.entity, anonymous=h.anonymous, gender=h.gender)
+
+    def _fallback(self, k: int) -> _Attribution | None:
+        sp = self.spans[k]
+        # the quotation just before, in the same sentence ("dénonce « X » : « Y »")
+        for f in reversed(self.found):
+            if f.paragraph == sp.paragraph and f.kind == "direct" and f.end <= sp.open_pos:
+                between = self.view[f.end : sp.open_pos]
+                if len(between) < 6 and f.mention is not None:
+                    return _Attribution(f.cue, f.mention)
+                break
+        h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=True)
+        if h is None or h.paragraph < sp.paragraph - 1:
+            return None
+        return _Attribution(None, Mention(sp.open_pos, sp.open_pos, h.entity, anonymous=h.anonymous))
+
+    # ---- indirect speech -------------------------------------------------------------------
+    def _indirect(self, u_index: int) -> None:
+        toks = self.toks[u_index]
+        unit = self.units[u_index]
+        n = len(toks)
+        done = False
+        for t in toks:
+            if t.quoted or not self._is_speech(toks, t) or t.pos not in ("VERB", "AUX"):
+                continue
+            lemma = self._speech_lemma(toks, t)
+            if lemma not in self.lex.que_lemmas:
+                continue
+            j = self._verb_group_end(toks, t)
+            steps = 0
+            while j < n and steps < 5 and toks[j].lower not in ("que", "qu'") and (
+                toks[j].text == "," or toks[j].pos in ("ADV", "VERB") or toks[j].lower in _ADVERBS_IN_CUE
+                or toks[j].lower in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+            ):
+                j += 1
+                steps += 1
+            if j < n and toks[j].lower in ("que", "qu'") and j + 1 < n:
+                self._add_indirect(toks, toks[j + 1].start, unit, t)
+                done = True
+                break
+            # "…, a précisé le ministère." postposed verb after a clause
+            if t.i > 0 and not done:
+                k = t.i - 1
+                while k > 0 and (toks[k].lower in _AUX or toks[k].lower in _CLITICS):
+                    k -= 1
+                if toks[k].text == "," and k > 2 and not any(x.quoted for x in toks[:k]) and \
+                        not self.spans_in(unit.start, toks[k].start):
+                    if any(x.pos in ("VERB", "AUX") for x in toks[:k]) and t.pos == "VERB":
+                        self._emit_indirect(toks, unit.start, toks[k].start, unit, t)
+                        done = True
+                        break
+            # "La ministre l'a annoncé mercredi": the previous sentence is the statement
+            if t.i >= 2 and toks[t.i - 2].lower == "l'" and toks[t.i - 1].lower in _AUX and u_index > 0:
+                prev = self.units[u_index - 1]
+                if prev.paragraph == unit.paragraph and not prev.spans:
+                    self._emit_indirect(self.toks[u_index - 1], prev.start, prev.end, prev, t, toks)
+                    done = True
+                    break
+        if done:
+            return
+        first = _first_word(toks)
+        if first < n and toks[first].lower in ("selon", "d'après", "pour"):
+            np = self._np_after_prep(toks, first + 1)
+            if not np:
+                return
+            k = np[-1].i + 1
+            if k >= n or toks[k].text != ",":
+                return
+            m = self._resolve(toks, np, unit.paragraph)
+            if m is None:
+                return
+            if toks[first].lower == "pour" and m.entity is None:
+                return
+            if toks[first].lower != "pour" and m.entity is None and not m.anonymous:
+                return
+            if k + 1 < n:
+                self._emit_indirect(toks, toks[k + 1].start, unit.end, unit, None, mention=m)
+
+    def spans_in(self, s: int, e: int) -> bool:
+        """Does any mark span open inside [s, e)?"""
+        return any(s <= sp.open_pos < e for sp in self.spans)
+
+    def _add_indirect(self, toks: list[Tok], start: int, unit: Unit, verb: Tok) -> None:
+        self._emit_indirect(toks, start, unit.end, unit, verb)
+
+    def _emit_indirect(self, toks: list[Tok], start: int, end: int, unit: Unit, verb: Tok | None,
+                       verb_toks: list[Tok] | None = None, mention: Mention | None = None) -> None:
+        first_span = next((sp for sp in self.spans if start <= sp.open_pos < end), None)
+        if first_span is not None:
+            cut = first_span.open_pos
+            seg = self.view[start:cut]
+            b = max(seg.rfind(" et que "), seg.rfind(" et qu'"), seg.rfind(";"))
+            if b > 0:
+                cut = start + b
+            end = cut
+        text = self.view[start:end].rstrip()
+        while text and text[-1] in ".,;: »":
+            text = text[:-1].rstrip()
+        end = start + len(text)
+        inner = [t for t in toks if start <= t.start < end]
+        if len(words(text)) < 3 or not any(t.pos in ("VERB", "AUX") for t in inner):
+            return
+        if mention is None and verb is not None:
+            vt = verb_toks or toks
+            subj = self._subject_of(vt, verb)
+            mention = self._resolve(vt, subj, unit.paragraph) if subj else None
+        cue = (verb.start, verb.end) if verb is not None else None
+        self.found.append(Found("indirect", start, end, unit.paragraph, cue, mention))
+
+
+def _np(toks: list[Tok], head: Tok) -> list[Tok]:
+    """Contiguous tokens of head's subtree (stopping at a relative clause)."""
+    members = {head.i}
+    changed = True
+    while changed:
+        changed = False
+        for t in toks:
+            if t.head in members and t.i not in members and t.dep not in ("acl:relcl", "punct"):
+                members.add(t.i)
+                changed = True
+    lo, hi = min(members), max(members)
+    out = toks[lo : hi + 1]
+    while out and out[-1].text in ",;:":
+        out = out[:-1]
+    return out
+
+
+def _is_cap(t: Tok) -> bool:
+    w = t.text
+    return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())
+
+
+def _first_word(toks: list[Tok]) -> int:
+    for t in toks:
+        if t.text.strip() and t.text not in "«“\"":
+            return t.i
+    return 0
+
+
+def _title_like(content: str) -> bool:
+    """Proper-name or title shape: every content word capitalised ("Le Figaro", ‘Israël’, "Helvane One")."""
+    ws = words(content)
+    if not ws or len(ws) > 8:
+        return False
+    content_words = [w for w in ws if w.lower().replace("’", "'") not in _TITLE_STOP]
+    lead = [w.split("'")[-1].split("’")[-1] for w in content_words]
+    return bool(lead) and all(w[:1].isupper() for w in lead if w)

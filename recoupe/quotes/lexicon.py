@@ -1,0 +1,91 @@
+"""The French word lists the quote rules use, loaded once from package data (recoupe/data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+_ER_ENDINGS = ("e", "es", "ent", "é", "ée", "és", "ées", "ait", "aient", "ant", "er", "era", "erait", "eront", "a")
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """Speech-verb lemmas, their inflected forms, and the noun classes used for attribution."""
+
+    lemmas: set[str] = field(default_factory=set)
+    que_lemmas: set[str] = field(default_factory=set)
+    forms: dict[str, str] = field(default_factory=dict)
+    multi: dict[tuple[str, str], str] = field(default_factory=dict)
+    nouns: dict[str, set[str]] = field(default_factory=dict)
+
+    def is_speech_lemma(self, lemma: str) -> bool:
+        """Is `lemma` (lower case) a speech verb?"""
+        return lemma in self.lemmas
+
+    def lemma_of_form(self, form: str) -> str | None:
+        """Speech-verb lemma of an inflected form, or None when the form is not one."""
+        return self.forms.get(form.lower())
+
+    def noun_class(self, name: str) -> set[str]:
+        """The nouns of section `name` of quote_nouns.txt."""
+        return self.nouns.get(name, set())
+
+
+def _regular_forms(lemma: str) -> list[str]:
+    if not lemma.endswith("er"):
+        return [lemma]
+    stem = lemma[:-2]
+    out = [stem + e for e in _ER_ENDINGS]
+    if stem.endswith("c"):
+        out += [stem[:-1] + "ç" + e for e in ("ait", "aient", "ant", "a")]
+    if stem.endswith("g"):
+        out += [stem + "e" + e for e in ("ait", "aient", "ant", "a")]
+    return out
+
+
+def parse_lexicon(verbs_text: str, nouns_text: str) -> Lexicon:
+    """Build a Lexicon from the text of speech_verbs.txt and quote_nouns.txt."""
+    lex = Lexicon()
+    for raw in verbs_text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        lemma, extra = words[0], words[1:]
+        takes_que = "+que" in extra
+        extra = [w for w in extra if not w.startswith("+")]
+        if "_" in lemma:
+            parts = lemma.split("_")
+            lex.multi[(parts[0], parts[1])] = lemma.replace("_", " ")
+            for form in extra:
+                f = form.split("_")
+                lex.multi[(f[0], f[1])] = lemma.replace("_", " ")
+            if takes_que:
+                lex.que_lemmas.add(lemma.replace("_", " "))
+            continue
+        lex.lemmas.add(lemma)
+        if takes_que:
+            lex.que_lemmas.add(lemma)
+        for form in [*_regular_forms(lemma), lemma, *extra]:
+            lex.forms.setdefault(form, lemma)
+    section = ""
+    for raw in nouns_text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            continue
+        lex.nouns.setdefault(section, set()).add(line.lower())
+    return lex
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The lexicon shipped with recoupe."""
+    data = resources.files("recoupe") / "data"
+    return parse_lexicon(
+        (data / "speech_verbs.txt").read_text(encoding="utf-8"),
+        (data / "quote_nouns.txt").read_text(encoding="utf-8"),
+    )
