@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from recoupe.dates import normalise_date
 from recoupe.ingest.decode import decode_text
 from recoupe.model import RawDocument, Rejection
 
@@ -56,7 +57,7 @@ def read_jsonl(path: Path, name: str, data: bytes) -> Iterator[RawDocument | Rej
             title=obj.get("title"),
             url=obj.get("url"),
             outlet=obj.get("source"),
-            published=None if obj.get("published") is None else str(obj["published"]),
+            published=None if obj.get("published") is None else normalise_date(str(obj["published"])),
             external_id=ext_id,
             language=obj.get("language"),
         )
