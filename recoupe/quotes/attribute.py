@@ -59,6 +59,7 @@ class Mention:
     anonymous: bool = False
     gender: str | None = None
     role: str | None = None
+    guessed: bool = False  # resolved by recency only (a role noun no apposition explains)
 
 
 @dataclass(slots=True)
@@ -143,12 +144,12 @@ class ArticleAnalysis:
                 while j < n and _is_cap(toks[j]) and not toks[j].quoted:
                     j += 1
                 if j > i + 1:
-                    name = " ".join(x.text for x in toks[i + 1 : j])
+                    name = self.text[toks[i + 1].start : toks[j - 1].end]
                     gender = TITLES.get(t.lower, TITLES.get(title))
                     e = self.registry.by_surname(toks[j - 1].text) if j == i + 2 else None
                     if e is None:
                         e = self.registry.person(name, t.start, gender, self._role_before(toks, i))
-                    e.add_alias(" ".join(x.text for x in toks[i:j]))
+                    e.add_alias(self.text[toks[i].start : toks[j - 1].end])
                     e.gender = e.gender or gender
                     self._mark(toks, i, j, e, unit)
                     i = j
@@ -167,7 +168,7 @@ class ArticleAnalysis:
         prev = toks[i - 1] if i > 0 else None
         org_noun = self._org_noun_before(toks, i)
         after_det = prev is not None and prev.lower in _DETS | {"de", "d'", "à", "en", "chez", "par", "aux"}
-        name = " ".join(x.text for x in toks[i:j])
+        name = self.text[toks[i].start : toks[j - 1].end]
         if org_noun is not None or (after_det and j - i >= 2):
             if org_noun is None and prev is not None and prev.lower in {"de", "d'", "à", "en"}:
                 return
@@ -176,7 +177,12 @@ class ArticleAnalysis:
                 j += 1
                 while j < len(toks) and _is_cap(toks[j]):
                     j += 1
-            name = " ".join(x.text for x in toks[i:j])
+            name = self.text[toks[i].start : toks[j - 1].end]
+            if org_noun is not None and prev is not None and prev.lower in {"de", "d'"}:
+                k = i - 1
+                while k > 0 and toks[k].lower != org_noun:
+                    k -= 1
+                name = self.text[toks[k].start : toks[j - 1].end]
             e = self.registry.org(name, toks[i].start, self._org_kind(org_noun or "", name))
             self._mark(toks, i, j, e, unit, person=False)
             return
@@ -294,17 +300,22 @@ class ArticleAnalysis:
         k = i - 1
         if k >= 0 and toks[k].text == ",":
             k -= 1
-        steps = 0
-        det_gender = None
-        while k >= 0 and steps < 8 and toks[k].text not in ",;:" and not toks[k].quoted:
-            if toks[k].lower in _DETS:
-                det_gender = _DET_GENDER.get(toks[k].lower)
-                if det_gender is None and k + 1 < i:
-                    det_gender = toks[k + 1].gender
-                if k == 0 or toks[k - 1].lower not in ("de", "d'", "à"):
-                    break
+        seg_end = k
+        while k >= 0 and toks[k].text not in ",;:" and not toks[k].quoted:
             k -= 1
-            steps += 1
+        seg = toks[k + 1 : seg_end + 1]
+        det_gender = None
+        if seg and seg[0].lower in _DET_GENDER and seg[0].lower not in ("du", "au"):
+            det_gender = _DET_GENDER[seg[0].lower]
+        elif seg and seg[0].lower in _DETS and len(seg) > 1:
+            det_gender = seg[1].gender if seg[1].pos == "NOUN" else None
+        elif seg and toks[i - 1].text != ",":
+            for t in reversed(seg[-4:]):
+                if t.lower in _DET_GENDER and t.lower not in ("du", "au"):
+                    det_gender = _DET_GENDER[t.lower]
+                    break
+                if t.lower in ("de", "d'", "à", "des", "aux", "du", "au") or _is_cap(t):
+                    break
         if det_gender:
             return det_gender
         if j < len(toks) - 1 and toks[j].text == "," and toks[j + 1].pos == "NOUN" and toks[j + 1].gender:
@@ -313,6 +324,8 @@ class ArticleAnalysis:
 
     # ---- history ---------------------------------------------------------------------------
     def _push(self, m: Mention, pos: int, paragraph: int) -> None:
+        if m.entity is None and not m.anonymous:
+            return
         gender = m.gender or (m.entity.gender if m.entity else None)
         self.history.append(_Hist(pos, paragraph, m.entity, gender, True, m.anonymous))
 
@@ -399,21 +412,37 @@ class ArticleAnalysis:
                 return None
         return v, start, end
 
-    def _subject_of(self, toks: list[Tok], v: Tok) -> list[Tok] | None:
+    def _subject_of(self, toks: list[Tok], v: Tok, postposed: bool = False) -> list[Tok] | None:
         """Tokens of the subject of speech verb v (parse first, then word order)."""
         end = self._verb_group_end(toks, v)
         for t in toks[v.i + 1 : end]:
             if t.lower in _PRONOUNS:
                 return [t]
+        if postposed:
+            after = self._np_after(toks, end)
+            if after:
+                return after
         seen: set[int] = set()
         cur: Tok | None = v
         while cur is not None and cur.i not in seen:
             seen.add(cur.i)
-            subj = [c for c in toks if c.head == cur.i and c.dep.startswith("nsubj") and c.i != cur.i]
+            subj = [c for c in toks if c.head == cur.i and c.dep.startswith("nsubj") and c.i != cur.i
+                    and c.lower not in _CLITICS and not c.quoted]
             if subj:
                 s = subj[0]
                 if s.lower == "qui" and cur.dep.startswith("acl") and 0 <= cur.head < len(toks):
-                    return _np(toks, toks[cur.head])
+                    noun = toks[cur.head]
+                    orgs = self.lex.noun_class("organisation")
+                    while noun.lower not in orgs and noun.dep == "nmod" and 0 <= noun.head < len(toks) \
+                            and noun.start not in self.entity_at:
+                        up = toks[noun.head]
+                        if up.lower in orgs or up.lower in self.lex.noun_class("anonymous"):
+                            noun = up
+                            break
+                        if up.pos != "NOUN":
+                            break
+                        noun = up
+                    return _np(toks, noun)
                 if s.lower in ("il", "elle", "ils", "elles") or s.pos in ("NOUN", "PROPN", "PRON"):
                     if s.i < v.i or s.lower in _PRONOUNS:
                         return _np(toks, s)
@@ -513,6 +542,8 @@ class ArticleAnalysis:
             h = self._recent(first.start, paragraph, g, strong_only=False)
             if h is None:
                 return Mention(start, end, None, gender=g)
+            if h.entity is not None and h.entity.gender is None and first.lower in ("il", "elle", "-il", "-elle"):
+                h.entity.gender = g
             return Mention(start, end, h.entity, anonymous=h.anonymous, gender=g,
                            role=h.entity.roles[0] if h.entity and h.entity.roles else None)
         det_gender = _DET_GENDER.get(first.lower) or head.gender
@@ -546,20 +577,27 @@ class ArticleAnalysis:
             return Mention(start, end, e, gender=gender or e.gender, role=e.roles[0] if e.roles else None)
         h = self._recent(start, paragraph, gender, strong_only=False)
         named = None
-        for hh in sorted(self.history, key=lambda x: -x.pos):
-            if hh.pos >= start or hh.entity is None or hh.entity.type != "PER":
-                continue
-            g = hh.gender or hh.entity.gender
-            if gender and g and g != gender:
-                continue
-            named = hh
-            break
+        for known in (True, False):
+            for hh in sorted(self.history, key=lambda x: -x.pos):
+                if hh.pos >= start or hh.entity is None or hh.entity.type != "PER":
+                    continue
+                if hh.paragraph < paragraph - 4:
+                    break
+                g = hh.entity.gender or hh.gender
+                if gender and g and g != gender:
+                    continue
+                if known and gender and g != gender:
+                    continue
+                named = hh
+                break
+            if named is not None:
+                break
         pick = named or h
         if pick is None or pick.entity is None:
-            return Mention(start, end, None, gender=gender)
+            return Mention(start, end, None, gender=gender, guessed=True)
         if gender and not pick.entity.gender:
             pick.entity.gender = gender
-        return Mention(start, end, pick.entity, gender=gender)
+        return Mention(start, end, pick.entity, gender=gender, guessed=True)
 
     def _org_for(self, np: list[Tok], head: Tok) -> Entity:
         kind = self._org_kind(head.lower, "")
@@ -595,7 +633,7 @@ class ArticleAnalysis:
         if att is None and after and sp.closed:
             cue = self._cue_after(toks, after[0].i)
             if cue is not None:
-                att = self._attribution_from(toks, cue[0], cue[1], cue[2], unit.paragraph)
+                att = self._attribution_from(toks, cue[0], cue[1], cue[2], unit.paragraph, postposed=True)
         prev_sig = [t for t in before if t.text.strip()]
         standalone = (not prev_sig or prev_sig[-1].text in (":", "«", "“", '"')
                       or prev_sig[-1].quoted or not sp.closed)
@@ -613,9 +651,10 @@ class ArticleAnalysis:
             return True, None
         return False, None
 
-    def _attribution_from(self, toks: list[Tok], v: Tok, cs: int, ce: int, paragraph: int) -> _Attribution:
+    def _attribution_from(self, toks: list[Tok], v: Tok, cs: int, ce: int, paragraph: int,
+                          postposed: bool = False) -> _Attribution:
         cue = (toks[cs].start, toks[ce - 1].end)
-        subj = self._subject_of(toks, v) if ce > cs else None
+        subj = self._subject_of(toks, v, postposed) if ce > cs else None
         if subj and subj[0].i >= ce and subj[0].quoted:
             subj = None
         if subj is None:
@@ -629,8 +668,7 @@ class ArticleAnalysis:
             if t.start >= comma and not t.quoted:
                 cue = self._cue_after(toks, t.i)
                 if cue is not None:
-                    return self._attribution_from(toks, cue[0], cue[1], cue[2], self.units[0].paragraph
-                                                  if not self.units else sp.paragraph)
+                    return self._attribution_from(toks, cue[0], cue[1], cue[2], sp.paragraph, postposed=True)
                 return None
         return None
 
@@ -705,7 +743,7 @@ class ArticleAnalysis:
                 if not np:
                     continue
                 m = self._resolve(toks, np, unit.paragraph)
-                if m is None or (t.lower == "pour" and m.entity is None and not m.anonymous):
+                if m is None or m.guessed or (m.entity is None and not m.anonymous):
                     continue
                 if t.lower == "pour" and not any(x.start in self.entity_at for x in np):
                     continue
@@ -713,18 +751,29 @@ class ArticleAnalysis:
         return None
 
     def _np_after_prep(self, toks: list[Tok], j: int) -> list[Tok] | None:
+        """Noun phrase after "selon"/"pour", with its appositions ("son président, Thierry Vannier,")."""
         k = j
         while k < len(toks) and toks[k].text not in ",.;:" and not toks[k].quoted:
             k += 1
         if k == j:
             return None
         out = toks[j:k]
-        if k + 1 < len(toks) and toks[k].text == "," and _is_cap(toks[k + 1]):
+        while k + 1 < len(toks) and toks[k].text == ",":
+            nxt = toks[k + 1]
+            apposition = _is_cap(nxt) and nxt.lower not in _NOT_NAME or (
+                nxt.text[:1].islower() and nxt.lower not in _DETS and nxt.lower not in _PRONOUNS
+                and nxt.pos not in ("DET", "PRON", "VERB", "AUX", "ADV", "ADP", "SCONJ", "CCONJ")
+                and nxt.lower not in _NOT_NAME
+            )
+            if not apposition or nxt.quoted:
+                break
             e = k + 1
-            while e < len(toks) and _is_cap(toks[e]):
+            while e < len(toks) and toks[e].text not in ",.;:" and not toks[e].quoted:
                 e += 1
-            if e < len(toks) and toks[e].text == ",":
-                out = toks[j:e]
+            if e >= len(toks) or toks[e].text != ",":
+                break
+            out = toks[j:e]
+            k = e
         return out
 
     def _finish_direct(self, direct: dict[int, bool], atts: dict[int, _Attribution | None]) -> None:
@@ -793,24 +842,31 @@ class ArticleAnalysis:
                 self._add_indirect(toks, toks[j + 1].start, unit, t)
                 done = True
                 break
+            # "La ministre l'a annoncé mercredi": the previous sentence is the statement
+            if t.i >= 2 and toks[t.i - 2].lower == "l'" and toks[t.i - 1].lower in _AUX:
+                prev_i = u_index - 1
+                if prev_i >= 0 and self.units[prev_i].paragraph == unit.paragraph and not self.units[prev_i].spans:
+                    prev = self.units[prev_i]
+                    self._emit_indirect(self.toks[prev_i], prev.start, prev.end, prev, t, toks)
+                    done = True
+                    break
+                continue
             # "…, a précisé le ministère." postposed verb after a clause
             if t.i > 0 and not done:
                 k = t.i - 1
+                has_aux = False
                 while k > 0 and (toks[k].lower in _AUX or toks[k].lower in _CLITICS):
+                    has_aux = has_aux or toks[k].lower in _AUX
                     k -= 1
+                vend = self._verb_group_end(toks, t)
+                subj_after = self._np_after(toks, vend) if vend < n else None
                 if toks[k].text == "," and k > 2 and not any(x.quoted for x in toks[:k]) and \
-                        not self.spans_in(unit.start, toks[k].start):
-                    if any(x.pos in ("VERB", "AUX") for x in toks[:k]) and t.pos == "VERB":
+                        not self.spans_in(unit.start, toks[k].start) and subj_after and (
+                            has_aux or vend > t.i + 1 or (vend < n and toks[vend].lower in _DETS)):
+                    if any(x.pos in ("VERB", "AUX") for x in toks[:k]):
                         self._emit_indirect(toks, unit.start, toks[k].start, unit, t)
                         done = True
                         break
-            # "La ministre l'a annoncé mercredi": the previous sentence is the statement
-            if t.i >= 2 and toks[t.i - 2].lower == "l'" and toks[t.i - 1].lower in _AUX and u_index > 0:
-                prev = self.units[u_index - 1]
-                if prev.paragraph == unit.paragraph and not prev.spans:
-                    self._emit_indirect(self.toks[u_index - 1], prev.start, prev.end, prev, t, toks)
-                    done = True
-                    break
         if done:
             return
         first = _first_word(toks)
@@ -822,9 +878,9 @@ class ArticleAnalysis:
             if k >= n or toks[k].text != ",":
                 return
             m = self._resolve(toks, np, unit.paragraph)
-            if m is None:
+            if m is None or m.guessed:
                 return
-            if toks[first].lower == "pour" and m.entity is None:
+            if toks[first].lower == "pour" and not any(x.start in self.entity_at for x in np):
                 return
             if toks[first].lower != "pour" and m.entity is None and not m.anonymous:
                 return
@@ -853,7 +909,8 @@ class ArticleAnalysis:
             text = text[:-1].rstrip()
         end = start + len(text)
         inner = [t for t in toks if start <= t.start < end]
-        if len(words(text)) < 3 or not any(t.pos in ("VERB", "AUX") for t in inner):
+        parsed = any(t.pos for t in inner)
+        if len(words(text)) < 3 or (parsed and not any(t.pos in ("VERB", "AUX") for t in inner)):
             return
         if mention is None and verb is not None:
             vt = verb_toks or toks
@@ -881,7 +938,7 @@ def _np(toks: list[Tok], head: Tok) -> list[Tok]:
 
 
 def _is_cap(t: Tok) -> bool:
-    w = t.text
+    w = t.text.lstrip("-")
     return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())
 
 

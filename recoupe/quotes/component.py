@@ -56,17 +56,34 @@ def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, base: int,
     toks: list[Tok] = []
     index: dict[int, int] = {}
     raw = [t for t in tokens if not t.is_space]
-    for t in raw:
-        index[t.i] = len(toks)
+    k = 0
+    while k < len(raw):
+        t = raw[k]
         start = offset + t.idx
+        end = start + len(t.text)
+        text = t.text
+        members = [t]
+        # "Paul" "-" "Henri" → one word, as hyphenated first names are written
+        while (k + 2 < len(raw) and raw[k + 1].text == "-" and not raw[k].whitespace_
+               and not raw[k + 1].whitespace_ and raw[k].text[-1:].isalpha() and raw[k + 2].text[:1].isalpha()):
+            text = text + "-" + raw[k + 2].text
+            end = offset + raw[k + 2].idx + len(raw[k + 2].text)
+            members += [raw[k + 1], raw[k + 2]]
+            k += 2
         quoted = any(s <= start < e for s, e in parts)
         g = t.morph.get("Gender") if parsed else []
-        toks.append(Tok(len(toks), t.text, t.text.lower().replace("’", "'"), t.lemma_ if parsed else "",
+        for m in members:
+            index[m.i] = len(toks)
+        toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), t.lemma_ if parsed else "",
                         t.pos_ if parsed else "", t.dep_ if parsed else "", -1, start,
-                        start + len(t.text), g[0] if g else None, quoted))
+                        end, g[0] if g else None, quoted))
+        k += 1
     if parsed:
         for t in raw:
-            toks[index[t.i]].head = index.get(t.head.i, -1)
+            j = index[t.i]
+            if toks[j].head < 0 or t.i == t.head.i:
+                h = index.get(t.head.i, -1)
+                toks[j].head = h if h != j else j
     return toks
 
 
