@@ -118,7 +118,7 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
         """Articles, filtered by outlet, story, publication dates and words, in publication order."""
         return rq.articles(outlet, story, _iso(date_from), _iso(date_to), q, limit, offset)
 
-    @app.get("/api/articles/{article_id}", response_model=ArticleDetail, tags=["articles"],
+    @app.get("/api/articles/{article_id:path}", response_model=ArticleDetail, tags=["articles"],
              responses={404: {"description": "No such article"}})
     def get_article(article_id: str) -> ArticleDetail:
         """One article with its paragraphs, shared paragraphs marked and quotations cut out."""
@@ -129,7 +129,7 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
         """Stories with their dates and how many articles and outlets, most outlets first."""
         return rq.stories(q, limit, offset)
 
-    @app.get("/api/stories/{story_id}", response_model=StoryDetail, tags=["stories"],
+    @app.get("/api/stories/{story_id:path}", response_model=StoryDetail, tags=["stories"],
              responses={404: {"description": "No such story"}})
     def get_story(story_id: str) -> StoryDetail:
         """A story: its articles by outlet and its quotations with the outlets carrying each."""
@@ -151,7 +151,7 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
         """Corroborated quotations with every article reporting them, filtered; pages of `limit`."""
         return rq.quotes(speaker, outlet, story, _iso(date_from), _iso(date_to), q, min_outlets, sort, limit, offset)
 
-    @app.get("/api/quotes/{quote_id}", response_model=CorroboratedQuote, tags=["quotes"],
+    @app.get("/api/quotes/{quote_id:path}", response_model=CorroboratedQuote, tags=["quotes"],
              responses={404: {"description": "No such quotation"}})
     def get_quote(quote_id: str) -> CorroboratedQuote:
         """One quotation: occurrences, outlets, first seen, wording variants with word diffs."""
@@ -162,7 +162,7 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
         """Speakers, most quoted first; `q` matches names and aliases."""
         return rq.speakers(q, limit, offset)
 
-    @app.get("/api/speakers/{name}", response_model=SpeakerDetail, tags=["speakers"],
+    @app.get("/api/speakers/{name:path}", response_model=SpeakerDetail, tags=["speakers"],
              responses={404: {"description": "No such speaker"}})
     def get_speaker(name: str) -> SpeakerDetail:
         """A speaker (canonical name or alias) with every quotation and reports per day and outlet."""
@@ -189,7 +189,7 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
     def ui_stories(q: Text = None, offset: Offset = 0) -> HTMLResponse:
         return page("stories.html", stories=rq.stories(q, 50, offset), q=q or "")
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_story(story_id: str) -> HTMLResponse:
         return page("story.html", story=found(rq.story(story_id), "story", story_id))
 
@@ -197,16 +197,16 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
     def ui_speakers(q: Text = None, offset: Offset = 0) -> HTMLResponse:
         return page("speakers.html", speakers=rq.speakers(q, 100, offset), q=q or "")
 
-    @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/speakers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_speaker(name: str) -> HTMLResponse:
         detail: SpeakerDetail = found(rq.speaker(name), "speaker", name)
         return page("speaker.html", sp=detail, svg=timeline_svg(detail.timeline))
 
-    @app.get("/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/quotes/{quote_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_quote(quote_id: str) -> HTMLResponse:
         return page("quote.html", quote=found(rq.quote(quote_id), "quotation", quote_id))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_article(article_id: str) -> HTMLResponse:
         return page("article.html", article=found(rq.article(article_id), "article", article_id))
 
