@@ -26,7 +26,7 @@ _BOILERPLATE = re.compile(
     r"|cet\s+article\s+est\s+r[ée]serv[ée]|newsletter\b|cr[ée]dit\s+photo\b|©)",
     re.IGNORECASE,
 )
-_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " "})
+_TYPOGRAPHY = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u00a0", " "), ("\u202f", " "))
 _WORD = re.compile(r"\w+")
 _CHUNK = 4096  # documents per signature batch: bounds memory whatever the corpus size
 _PASSAGE_SHINGLE = 3  # paragraphs are short: smaller shingles tolerate a changed word
@@ -34,7 +34,10 @@ _PASSAGE_SHINGLE = 3  # paragraphs are short: smaller shingles tolerate a change
 
 def normalise(text: str) -> str:
     """Case-, typography-, punctuation- and spacing-insensitive form of a text (words joined by spaces)."""
-    t = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY)).lower()
+    for old, new in _TYPOGRAPHY:  # str.replace beats str.translate by far on mostly-ASCII text
+        if old in text:
+            text = text.replace(old, new)
+    t = unicodedata.normalize("NFKC", text).lower()
     return " ".join(_WORD.findall(t))
 
 
@@ -80,10 +83,21 @@ class _Shingler:
         wh = np.array(self.hasher.hash_words(flat), dtype=np.uint64)
         return shingle_hashes(wh, bounds, self.k)
 
-    def one(self, words: list[str]) -> np.ndarray:
-        """Sorted distinct shingle hashes of one document."""
-        h, _ = self.batch([words])
-        return np.unique(h)
+    def sets(self, docs: Sequence[list[str]], wanted: Sequence[int]) -> dict[int, np.ndarray]:
+        """Sorted distinct shingle hashes of the documents at positions `wanted`, computed in batches."""
+        out: dict[int, np.ndarray] = {}
+        for chunk in _chunks(len(wanted), _CHUNK):
+            ids = [wanted[i] for i in chunk]
+            h, doc_of = self.batch([docs[i] for i in ids])
+            order = np.lexsort((h, doc_of))
+            h, doc_of = h[order], doc_of[order]
+            keep = np.ones(len(h), dtype=bool)
+            keep[1:] = (h[1:] != h[:-1]) | (doc_of[1:] != doc_of[:-1])
+            h, doc_of = h[keep], doc_of[keep]
+            bounds = np.searchsorted(doc_of, np.arange(len(ids) + 1))
+            for k, i in enumerate(ids):
+                out[i] = h[bounds[k] : bounds[k + 1]]
+        return out
 
 
 def _lsh_candidates(docs: Sequence[list[str]], shingler: _Shingler, settings: Settings) -> np.ndarray:
@@ -115,15 +129,10 @@ def near_duplicate_pairs(articles: Sequence[Article], settings: Settings) -> lis
     docs = [article_words(a) for a in articles]
     shingler = _Shingler(settings.shingle_size)
     cands = _lsh_candidates(docs, shingler, settings)
-    sets: dict[int, np.ndarray] = {}
+    sets = shingler.sets(docs, np.unique(cands).tolist())
     out: list[tuple[str, str, float]] = []
     for i, j in cands.tolist():
-        a = sets.get(i)
-        if a is None:
-            a = sets[i] = shingler.one(docs[i])
-        b = sets.get(j)
-        if b is None:
-            b = sets[j] = shingler.one(docs[j])
+        a, b = sets[i], sets[j]
         if not a.size or not b.size:
             continue
         inter = _overlap(a, b)
@@ -180,16 +189,13 @@ def reused_passages(articles: Sequence[Article], settings: Settings) -> list[Pas
     # near-verbatim copies: MinHash + LSH over word trigrams, then an exact Jaccard check
     docs = [norm.split() for _, _, norm in items]
     shingler = _Shingler(_PASSAGE_SHINGLE)
-    sets: dict[int, np.ndarray] = {}
-    for i, j in _lsh_candidates(docs, shingler, settings).tolist():
-        if items[i][0] == items[j][0] or uf.find(i) == uf.find(j):
+    cands = _lsh_candidates(docs, shingler, settings)
+    cands = cands[np.fromiter((items[i][0] != items[j][0] for i, j in cands.tolist()), dtype=bool, count=len(cands))]
+    sets = shingler.sets(docs, np.unique(cands).tolist())
+    for i, j in cands.tolist():
+        if uf.find(i) == uf.find(j):
             continue
-        a = sets.get(i)
-        if a is None:
-            a = sets[i] = shingler.one(docs[i])
-        b = sets.get(j)
-        if b is None:
-            b = sets[j] = shingler.one(docs[j])
+        a, b = sets[i], sets[j]
         inter = _overlap(a, b)
         if inter / (a.size + b.size - inter) >= settings.passage_similarity:
             uf.union(i, j)

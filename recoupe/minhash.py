@@ -43,14 +43,14 @@ class WordHasher:
 
     def hash_words(self, words: Sequence[str]) -> list[int]:
         """64-bit hashes of `words`, in order."""
-        cache, seed = self.cache, self.seed
-        out = []
-        for w in words:
-            h = cache.get(w)
-            if h is None:
-                h = cache[w] = xxhash.xxh64_intdigest(w.encode("utf-8"), seed)
-            out.append(h)
-        return out
+        cache = self.cache
+        try:
+            return [cache[w] for w in words]
+        except KeyError:
+            seed = self.seed
+            for w in set(words).difference(cache):
+                cache[w] = xxhash.xxh64_intdigest(w.encode("utf-8"), seed)
+            return [cache[w] for w in words]
 
 
 def shingle_hashes(word_hashes: np.ndarray, bounds: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
