@@ -654,7 +654,8 @@ class ArticleAnalysis:
     def _attribution_from(self, toks: list[Tok], v: Tok, cs: int, ce: int, paragraph: int,
                           postposed: bool = False) -> _Attribution:
         cue = (toks[cs].start, toks[ce - 1].end)
-        subj = self._subject_of(toks, v, postposed) if ce > cs else None
+        inverted = [t for t in toks[cs:ce] if t.lower in ("-il", "-elle", "-ils", "-elles")]
+        subj = inverted[:1] or (self._subject_of(toks, v, postposed) if ce > cs else None)
         if subj and subj[0].i >= ce and subj[0].quoted:
             subj = None
         if subj is None:
@@ -939,6 +940,8 @@ def _np(toks: list[Tok], head: Tok) -> list[Tok]:
 
 def _is_cap(t: Tok) -> bool:
     w = t.text.lstrip("-")
+    if "'" in w[:3] or "’" in w[:3]:
+        return False
     return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())
 
 
