@@ -187,6 +187,9 @@ class ArticleAnalysis:
             self._mark(toks, i, j, e, unit, person=False)
             return
         if after_det:
+            if j - i == 1 and toks[i].text.isupper() and len(toks[i].text) >= 2:
+                e0 = self.registry.org(toks[i].text, toks[i].start, self._org_kind("", toks[i].text))
+                self._mark(toks, i, j, e0, unit, person=False)
             return
         if j - i >= 2:
             e = self.registry.person(name, toks[i].start, self._gender_near(toks, i, j), None)
@@ -248,29 +251,36 @@ class ArticleAnalysis:
 
     def _role_before(self, toks: list[Tok], i: int) -> str | None:
         """Role in "la maire de Vaudrieux, Corinne Lestrade" or "le sénateur Paul Durand"."""
+        found = self._role_np_before(toks, i)
+        return found[0] if found else None
+
+    def _role_np_before(self, toks: list[Tok], i: int) -> tuple[str, str | None] | None:
+        """(role, gender of its determiner) of the noun phrase just before a name, if it names a role."""
         k = i - 1
         if k >= 0 and toks[k].text == ",":
             k -= 1
         end = k
-        while k >= 0 and toks[k].lower not in _DETS and toks[k].text not in ",;:" and not toks[k].quoted:
-            if toks[k].lower in _DETS:
-                break
+        while k >= 0 and toks[k].text not in ",;:" and not toks[k].quoted:
             k -= 1
-        if k < 0 or toks[k].lower not in _DETS or end <= k:
+        seg = toks[k + 1 : end + 1]
+        if not seg:
             return None
-        first = toks[k + 1]
-        if _is_cap(first) or first.pos in ("VERB", "AUX") or first.lower in _NOT_NAME:
-            return None
-        # "de la Lisonne" etc. belong to the role; stop at a comma that opens another phrase
-        s = k + 1
-        while k > 0 and toks[k].lower in ("la", "l'", "le", "les") and toks[k - 1].lower in ("de", "d'"):
-            k -= 2
-            while k >= 0 and toks[k].lower not in _DETS and toks[k].text not in ",;:":
-                k -= 1
-            if k < 0 or toks[k].lower not in _DETS:
-                break
-            s = k + 1
-        return self.text[toks[s].start : toks[end].end]
+        roles = self.lex.noun_class("role")
+        for n_i, t in enumerate(seg):
+            parts = t.lower.split("-")
+            if t.lower in roles or parts[0] in roles or parts[-1] in roles:
+                d = n_i - 1
+                while d >= 0 and seg[d].lower not in _DETS and seg[d].pos in ("ADJ", "") and \
+                        not _is_cap(seg[d]) and seg[d].lower not in ("de", "d'", "à"):
+                    d -= 1
+                det = seg[d] if d >= 0 and seg[d].lower in _DETS else None
+                first = d + 1 if det is not None else n_i
+                gender = _DET_GENDER.get(det.lower) if det is not None and det.lower not in ("du", "au") else None
+                return self.text[seg[first].start : seg[-1].end], gender or t.gender
+        if seg[0].lower in _DETS and seg[0].lower not in ("du", "au", "aux", "des") and len(seg) > 1 \
+                and toks[i - 1].text == "," and not _is_cap(seg[1]) and seg[1].pos not in ("VERB", "AUX"):
+            return self.text[seg[1].start : seg[-1].end], _DET_GENDER.get(seg[0].lower)
+        return None
 
     def _role_after(self, toks: list[Tok], j: int) -> str | None:
         """Role in "Sylvie Carrasco, gérante de l'épicerie," (skipping an age: "64 ans,")."""
@@ -297,25 +307,8 @@ class ArticleAnalysis:
         return self.text[toks[k].start : toks[e - 1].end]
 
     def _gender_near(self, toks: list[Tok], i: int, j: int) -> str | None:
-        k = i - 1
-        if k >= 0 and toks[k].text == ",":
-            k -= 1
-        seg_end = k
-        while k >= 0 and toks[k].text not in ",;:" and not toks[k].quoted:
-            k -= 1
-        seg = toks[k + 1 : seg_end + 1]
-        det_gender = None
-        if seg and seg[0].lower in _DET_GENDER and seg[0].lower not in ("du", "au"):
-            det_gender = _DET_GENDER[seg[0].lower]
-        elif seg and seg[0].lower in _DETS and len(seg) > 1:
-            det_gender = seg[1].gender if seg[1].pos == "NOUN" else None
-        elif seg and toks[i - 1].text != ",":
-            for t in reversed(seg[-4:]):
-                if t.lower in _DET_GENDER and t.lower not in ("du", "au"):
-                    det_gender = _DET_GENDER[t.lower]
-                    break
-                if t.lower in ("de", "d'", "à", "des", "aux", "du", "au") or _is_cap(t):
-                    break
+        found = self._role_np_before(toks, i)
+        det_gender = found[1] if found else None
         if det_gender:
             return det_gender
         if j < len(toks) - 1 and toks[j].text == "," and toks[j + 1].pos == "NOUN" and toks[j + 1].gender:
@@ -521,6 +514,8 @@ class ArticleAnalysis:
     # ---- mentions --------------------------------------------------------------------------
     def _resolve(self, toks: list[Tok], np: list[Tok], paragraph: int) -> Mention | None:
         np = [t for t in np if not t.quoted]
+        while np and np[0].lower in ("de", "d'", "par", "à"):
+            np = np[1:]
         if not np:
             return None
         start, end = np[0].start, np[-1].end
@@ -595,8 +590,6 @@ class ArticleAnalysis:
         pick = named or h
         if pick is None or pick.entity is None:
             return Mention(start, end, None, gender=gender, guessed=True)
-        if gender and not pick.entity.gender:
-            pick.entity.gender = gender
         return Mention(start, end, pick.entity, gender=gender, guessed=True)
 
     def _org_for(self, np: list[Tok], head: Tok) -> Entity:
@@ -610,6 +603,9 @@ class ArticleAnalysis:
             same = [e for e in orgs if e.kind == kind]
             if same:
                 return same[-1]
+            acronyms = [e for e in orgs if not e.kind and any(a.isupper() for a in (e.name, *e.aliases))]
+            if acronyms:
+                return acronyms[-1]
         name = self.text[head.start : np[-1].end]
         name = re.sub(r"\s*\([^)]*\)$", "", name)
         return self.registry.org(name, head.start, kind)
