@@ -125,3 +125,17 @@ def pipeline_dev_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory)
 def pipeline_seeds_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two seed articles analysed end to end by recoupe.pipeline.run."""
     return _pipeline_db(shared_eval / "seeds" / "articles", tmp_path_factory.mktemp("seeds") / "seeds.duckdb")
+
+
+# -- issue 7 (Spark): one local session for every Spark test ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def spark():  # noqa: ANN201
+    """A SparkSession on local[2], bound to 127.0.0.1, stopped at the end of the session; skips without PySpark."""
+    pytest.importorskip("pyspark")
+    from recoupe.spark import spark_session
+
+    session = spark_session("local[2]", "recoupe-tests")
+    yield session
+    session.stop()

@@ -1,0 +1,119 @@
+"""The Spark job (local[2]) against the single-machine pipeline: same export, same scores, load back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def single_machine_export(corpus: Path, db: Path, export: Path) -> None:
+    """The reference: recoupe.pipeline.run and export_run, as `recoupe analyze --export` does."""
+    from recoupe.export import export_run
+    from recoupe.pipeline import run
+    from recoupe.settings import Settings
+    from recoupe.store import Store
+
+    settings = Settings(db_path=str(db))
+    with Store(db) as store:
+        report = run(corpus, settings, store)
+        export_run(store, report.inputs, export)
+
+
+@pytest.fixture(scope="module")
+def dev_runs(spark: Any, shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The dev corpus through both paths: the single-machine export and the Spark output and export."""
+    from recoupe.settings import Settings
+    from recoupe.spark import analyze, export_parquet
+
+    tmp = tmp_path_factory.mktemp("spark-dev")
+    corpus = shared_eval / "dev" / "articles"
+    single_machine_export(corpus, tmp / "single.duckdb", tmp / "single-export")
+    analyze(spark, corpus, tmp / "out", Settings())
+    export_parquet(tmp / "out", tmp / "spark-export")
+    return {"single": tmp / "single-export", "spark": tmp / "spark-export", "out": tmp / "out", "gold": shared_eval}
+
+
+def test_spark_export_equals_single_machine(dev_runs: dict[str, Path]) -> None:
+    single, spark = dev_runs["single"], dev_runs["spark"]
+    for name in ("articles.jsonl", "quotes.jsonl", "rejected.jsonl", "passages.jsonl", "corroboration.jsonl"):
+        assert _jsonl(spark / name) == _jsonl(single / name), name
+    arts = _jsonl(spark / "articles.jsonl")
+    assert len(arts) == 24
+    assert any(a["near_duplicates"] for a in arts), "the dev corpus has near-duplicates: the test must see some"
+    assert len({a["story"] for a in arts}) < len(arts), "stories must group articles"
+    assert len(_jsonl(spark / "quotes.jsonl")) > 20
+
+
+def test_spark_scores_the_same(dev_runs: dict[str, Path]) -> None:
+    score = dev_runs["gold"] / "score.py"
+    gold = dev_runs["gold"] / "dev"
+
+    def run(export: Path) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, str(score), str(gold), str(export), "--json"], capture_output=True, text=True, check=True
+        )
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    assert run(dev_runs["spark"]) == run(dev_runs["single"])
+
+
+def test_load_parquet_fills_a_store(dev_runs: dict[str, Path], tmp_path: Path) -> None:
+    from recoupe.spark import load_parquet
+    from recoupe.store import Store
+
+    db = tmp_path / "loaded.duckdb"
+    with Store(db) as store:
+        counts = load_parquet(dev_runs["out"], store)
+    assert counts["articles"] == 24
+    with Store(db, read_only=True) as store:
+        n = store.rows("SELECT count(*) AS n FROM articles WHERE story_id IS NOT NULL")[0]["n"]
+        pairs = store.rows("SELECT count(*) AS n FROM near_duplicates")[0]["n"]
+    assert n == 24
+    assert pairs == len({tuple(sorted((a["file"], d))) for a in _jsonl(dev_runs["single"] / "articles.jsonl")
+                         for d in a["near_duplicates"]})
+
+
+def test_connected_components_join_chains_and_stars(spark: Any) -> None:
+    from recoupe.spark import connected_components
+
+    edges = [("e", "d"), ("d", "c"), ("c", "b"), ("x", "y"), ("y", "z"), ("z", "x"), ("m", "a"), ("a", "b")]
+    comp = dict(connected_components(spark.sparkContext.parallelize(edges, 3)).collect())
+    assert comp == {**dict.fromkeys("abcdem", "a"), **dict.fromkeys("xyz", "x")}
+
+
+def test_parquet_rows_read_like_jsonl_lines(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from recoupe.model import RawDocument, Rejection
+    from recoupe.settings import Settings
+    from recoupe.spark import list_inputs, read_units
+
+    rows = [
+        {"id": "a1", "url": "https://x.fr/1", "source": "Le Monde", "published": "2025-06-01", "title": "T",
+         "text": "Un article."},
+        {"id": "a2", "url": None, "source": None, "published": None, "title": None, "text": ""},
+        {"id": "a3", "url": None, "source": "Libération", "published": None, "title": None, "text": "Un autre."},
+    ]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "part-0.parquet", row_group_size=2)
+    (tmp_path / "_SUCCESS").write_bytes(b"")
+    units = list_inputs(tmp_path)
+    assert [u[3] for u in units] == [0, 1]  # one unit per row group
+    items = list(read_units(units, Settings()))
+    assert [i.file for i in items] == ["part-0.parquet#1", "part-0.parquet#2", "part-0.parquet#3"]
+    first, bad, third = items
+    assert isinstance(first, RawDocument) and first.outlet == "Le Monde" and first.published == "2025-06-01"
+    assert isinstance(bad, Rejection) and bad.reason.startswith("row 2:")
+    assert isinstance(third, RawDocument) and third.external_id == "a3"
