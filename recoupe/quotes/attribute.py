@@ -266,16 +266,34 @@ class ArticleAnalysis:
         if not seg:
             return None
         roles = self.lex.noun_class("role")
-        for n_i, t in enumerate(seg):
+
+        def is_role(t: Tok) -> bool:
             parts = t.lower.split("-")
-            if t.lower in roles or parts[0] in roles or parts[-1] in roles:
+            return t.lower in roles or parts[0] in roles or parts[-1] in roles
+
+        hits = [n for n, t in enumerate(seg) if is_role(t)]
+        if hits:
+            n_i = hits[-1]
+            # "l'avocat de l'ancien maire": the head is the first role of a "de" chain
+            while True:
+                d = n_i - 1
+                while d >= 0 and (seg[d].lower in _DETS or seg[d].pos == "ADJ" or seg[d].lower in ("ancien", "ancienne")):
+                    if seg[d].lower in ("du", "des"):
+                        break
+                    d -= 1
+                if d >= 1 and seg[d].lower in ("de", "d'", "du", "des") and is_role(seg[d - 1]):
+                    n_i = d - 1
+                    continue
+                break
+            t = seg[n_i]
+            if True:
                 d = n_i - 1
                 while d >= 0 and seg[d].lower not in _DETS and seg[d].pos in ("ADJ", "") and \
                         not _is_cap(seg[d]) and seg[d].lower not in ("de", "d'", "à"):
                     d -= 1
                 det = seg[d] if d >= 0 and seg[d].lower in _DETS else None
                 first = d + 1 if det is not None else n_i
-                gender = _DET_GENDER.get(det.lower) if det is not None and det.lower not in ("du", "au") else None
+                gender = _DET_GENDER.get(det.lower) if det is not None else None
                 return self.text[seg[first].start : seg[-1].end], gender or t.gender
         if seg[0].lower in _DETS and seg[0].lower not in ("du", "au", "aux", "des") and len(seg) > 1 \
                 and toks[i - 1].text == "," and not _is_cap(seg[1]) and seg[1].pos not in ("VERB", "AUX"):

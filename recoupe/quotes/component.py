@@ -94,7 +94,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon) -> bool:
     segment = view[unit.start : unit.end]
     if _SOURCE_WORDS.search(segment):
         return True
-    return any(lex.lemma_of_form(w.lower()) for w in _WORD.findall(segment))
+    ws = [w.lower() for w in _WORD.findall(segment)]
+    return any(lex.lemma_of_form(w) for w in ws) or any(pair in lex.multi for pair in zip(ws, ws[1:]))
 
 
 def _prepare(text: str, view: str, paragraphs: list[tuple[int, int]], lex: Lexicon
