@@ -212,12 +212,16 @@ class ArticleAnalysis:
             acr = m.group(1)
             open_pos = unit.start + m.start()
             before = [t for t in toks if t.end <= open_pos and not t.quoted]
-            k = len(before) - 1
-            while k >= 0 and before[k].lower not in _DETS and before[k].text not in ",;:":
-                k -= 1
-            if k < 0 or before[k].text in ",;:" or k == len(before) - 1:
+            b = len(before) - 1
+            while b >= 0 and before[b].text not in ",;:" and before[b].pos not in ("VERB", "AUX"):
+                b -= 1
+            seg = before[b + 1 :]
+            dets = [n for n, t in enumerate(seg[:-1]) if t.lower in _DETS]
+            capped = [n for n in dets if _is_cap(seg[n + 1])]
+            if not dets:
                 continue
-            words_ = before[k + 1 :]
+            k = capped[0] if capped else dets[0]
+            words_ = seg[k + 1 :]
             long = self.text[words_[0].start : words_[-1].end]
             e = self.registry.org(long, words_[0].start, self._org_kind("", long), acr)
             for t in words_:
@@ -657,6 +661,8 @@ class ArticleAnalysis:
             att = self._governing_cue(toks, first_in, sp, unit)
         if att is None:
             att = self._source_phrase(toks, unit, sp)
+        if att is None and not standalone and self.parsed[u_index]:
+            att = self._clause_quote(toks, inside, unit)
         if att is not None:
             return True, att
         if standalone and (sentence_like or len(words(content)) >= 4):
@@ -741,6 +747,27 @@ class ArticleAnalysis:
         end = self._verb_group_end(toks, v)
         return self._attribution_from(toks, v, start, end, unit.paragraph)
 
+    def _clause_quote(self, toks: list[Tok], inside: list[Tok], unit: Unit) -> _Attribution | None:
+        """Quoted words holding a finite clause, in a sentence whose subject is a named person."""
+        content = [t for t in inside if t.quoted]
+        if len(content) < 4 or not any(t.pos in ("VERB", "AUX") for t in content[1:]):
+            return None
+        if not any(t.lower in ("que", "qu'", "si", "quand", "lorsque", "parce") for t in content[:3]):
+            return None
+        root = next((t for t in toks if t.dep == "ROOT" and not t.quoted), None)
+        if root is None:
+            return None
+        subj = self._subject_of(toks, root)
+        if not subj or not any(t.start in self.entity_at for t in subj):
+            return None
+        m = self._resolve(toks, subj, unit.paragraph)
+        if m is None or m.entity is None or m.entity.type != "PER":
+            return None
+        end = root.i + 1
+        while end < len(toks) and not toks[end].quoted and toks[end].text not in ",.;:«“\"":
+            end += 1
+        return _Attribution((root.start, toks[end - 1].end), m)
+
     def _known_subject(self, subj: list[Tok]) -> bool:
         if any(t.start in self.entity_at for t in subj):
             return True
@@ -805,11 +832,36 @@ class ArticleAnalysis:
                 if att is None:
                     att = self._fallback(k)
                 elif att.bare or att.mention is None:
-                    prev = self._previous_speaker(sp)
+                    prev = self._leading_subject(sp) or self._previous_speaker(sp)
                     att = _Attribution(att.cue, prev)
                 for s, e in sp.parts:
                     self.found.append(Found("direct", s, e, sp.paragraph, att.cue if att else None,
                                             att.mention if att else None, k))
+
+    def _leading_subject(self, sp: MarkSpan) -> Mention | None:
+        """Subject opening the previous sentence of the paragraph ("La maire, elle, veut croire…")."""
+        u_index = next((n for n, u in enumerate(self.units) if u.start <= sp.open_pos < u.end), -1)
+        if u_index <= 0 or self.units[u_index - 1].paragraph != sp.paragraph:
+            return None
+        toks = [t for t in self.toks[u_index - 1] if not t.quoted]
+        if not toks or self.units[u_index - 1].spans:
+            return None
+        root = next((t for t in toks if t.dep == "ROOT" and t.pos in ("VERB", "AUX")), None)
+        np: list[Tok] | None = None
+        if root is not None:
+            np = self._subject_of(toks, root)
+        if np is None:
+            k = 0
+            while k < len(toks) and toks[k].text not in ",;:" and toks[k].pos not in ("VERB", "AUX") and not (
+                    toks[k].lower in _AUX or self.lex.lemma_of_form(toks[k].lower)):
+                k += 1
+            np = toks[:k]
+        if not np or not (np[0].lower in _DETS or _is_cap(np[0]) or np[0].lower in TITLES):
+            return None
+        m = self._resolve(toks, np, sp.paragraph)
+        if m is None or m.guessed or m.entity is None or m.entity.type != "PER":
+            return None
+        return Mention(sp.open_pos, sp.open_pos, m.entity, gender=m.gender, role=m.role)
 
     def _previous_speaker(self, sp: MarkSpan) -> Mention | None:
         h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=True)
@@ -900,7 +952,11 @@ class ArticleAnalysis:
             if toks[first].lower != "pour" and m.entity is None and not m.anonymous:
                 return
             if k + 1 < n:
-                self._emit_indirect(toks, toks[k + 1].start, unit.end, unit, None, mention=m)
+                c0 = toks[k + 1]
+                if not (c0.lower in _DETS or c0.lower in _PRONOUNS or _is_cap(c0) or c0.text[:1].isdigit()
+                        or c0.pos in ("PRON", "NUM", "PROPN", "DET")):
+                    return
+                self._emit_indirect(toks, c0.start, unit.end, unit, None, mention=m)
 
     def spans_in(self, s: int, e: int) -> bool:
         """Does any mark span open inside [s, e)?"""
