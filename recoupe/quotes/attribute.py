@@ -29,6 +29,7 @@ _ADVERBS_IN_CUE = frozenset(
     "toutefois également alors encore ensuite aussi ainsi déjà enfin plutôt pourtant bien même cependant".split()
 )
 _LOWER_CONNECT = frozenset("de du des d' la le l' à et".split())
+_SUBORDINATE = re.compile(r"(?:tant qu|parce qu|puisqu|lorsqu|quand |si |afin qu|pour qu|bien qu|dès qu|qu)")
 _TITLE_STOP = frozenset("de des du la le les l' d' et à en sur pour of the".split())
 
 
@@ -281,7 +282,8 @@ class ArticleAnalysis:
             # "l'avocat de l'ancien maire": the head is the first role of a "de" chain
             while True:
                 d = n_i - 1
-                while d >= 0 and (seg[d].lower in _DETS or seg[d].pos == "ADJ" or seg[d].lower in ("ancien", "ancienne")):
+                while d >= 0 and (seg[d].lower in _DETS or seg[d].pos == "ADJ"
+                                  or seg[d].lower in ("ancien", "ancienne")):
                     if seg[d].lower in ("du", "des"):
                         break
                     d -= 1
@@ -662,7 +664,7 @@ class ArticleAnalysis:
         if att is None:
             att = self._source_phrase(toks, unit, sp)
         if att is None and not standalone and self.parsed[u_index]:
-            att = self._clause_quote(toks, inside, unit)
+            att = self._clause_quote(toks, sp, unit)
         if att is not None:
             return True, att
         if standalone and (sentence_like or len(words(content)) >= 4):
@@ -747,12 +749,10 @@ class ArticleAnalysis:
         end = self._verb_group_end(toks, v)
         return self._attribution_from(toks, v, start, end, unit.paragraph)
 
-    def _clause_quote(self, toks: list[Tok], inside: list[Tok], unit: Unit) -> _Attribution | None:
+    def _clause_quote(self, toks: list[Tok], sp: MarkSpan, unit: Unit) -> _Attribution | None:
         """Quoted words holding a finite clause, in a sentence whose subject is a named person."""
-        content = [t for t in inside if t.quoted]
-        if len(content) < 4 or not any(t.pos in ("VERB", "AUX") for t in content[1:]):
-            return None
-        if not any(t.lower in ("que", "qu'", "si", "quand", "lorsque", "parce") for t in content[:3]):
+        text = self.view[sp.start : sp.end].lower()
+        if len(words(text)) < 4 or not _SUBORDINATE.match(text):
             return None
         root = next((t for t in toks if t.dep == "ROOT" and not t.quoted), None)
         if root is None:

