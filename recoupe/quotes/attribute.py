@@ -548,7 +548,19 @@ class ArticleAnalysis:
         head = next((t for t in np if t.lower not in _DETS and t.lower not in TITLES), np[0])
         orgs = self.lex.noun_class("organisation")
         if per:
+            # the name heading the phrase or in apposition to it, not one inside a complement ("par M. X")
             e = per[-1]
+            for n, t in enumerate(np):
+                ent = self.entity_at.get(t.start)
+                if ent is None or ent.type != "PER":
+                    continue
+                prev = np[n - 1] if n > 0 else None
+                if prev is not None and self.entity_at.get(prev.start) is ent:
+                    continue
+                if prev is None or prev.text == "," or prev.lower in TITLES or prev.lower.rstrip(".") in TITLES \
+                        or prev.lower not in ("de", "d'", "du", "des", "par", "à", "au", "aux", "contre", "avec"):
+                    e = ent
+                    break
             names = [t for t in np if self.entity_at.get(t.start) is e]
             return Mention(names[0].start if names[0].start > start else start, names[-1].end, e,
                            gender=e.gender, role=e.roles[0] if e.roles else None)
