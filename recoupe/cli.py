@@ -247,3 +247,84 @@ def serve(
     _open_db(db).close()
     out.print(f"recoupe: serving {db} on http://{host}:{port}/ (API docs: /api/openapi.json)")
     run_server(db, host=host, port=port)
+
+
+# -- issue 7: the same pipeline on Apache Spark (extra: recoupe[spark]) -------------------------------------
+
+spark_app = typer.Typer(help="Run the pipeline on Apache Spark (needs the `spark` extra).", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("analyze")
+def spark_analyze(
+    source: Annotated[
+        str, typer.Argument(metavar="INPUT", help="Folder, file or quoted glob: text, JSONL, WARC, Parquet.")
+    ],
+    output: Annotated[Path, typer.Option("--output", help="Folder of Parquet tables to write (replaced).")],
+    master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[2]",
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Also write the contract JSONL (articles, quotes, rejected) here.")
+    ] = None,
+    partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Partitions to read into.")] = None,
+    no_quotes: Annotated[bool, typer.Option("--no-quotes", help="Skip the quote stage (spaCy parse).")] = False,
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Analyse INPUT on Spark: the stages of `recoupe analyze`, one Parquet table each under OUTPUT."""
+    from recoupe import spark
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as e:
+        raise typer.BadParameter(f"Spark runs need the `spark` extra: pip install 'recoupe[spark]' ({e})") from e
+    settings = _settings(config)
+    from pyspark.sql import SparkSession
+
+    owned = SparkSession.getActiveSession() is None
+    session = spark.spark_session(master)
+    try:
+        report = spark.analyze(
+            session, source, output, settings, quotes=not no_quotes, partitions=partitions,
+            progress=None if quiet else (lambda stage: console.print(f"[dim]spark:[/dim] {stage}")),
+        )
+    except spark.SparkInputError as e:
+        raise typer.BadParameter(str(e), param_hint="INPUT") from e
+    finally:
+        if owned:
+            session.stop()
+    counts = spark.export_parquet(output, export, settings) if export is not None else None
+    if not quiet:
+        table = Table(title=f"recoupe spark analyze {source}")
+        table.add_column("table")
+        table.add_column("rows", justify="right")
+        for k, v in report.counts.items():
+            table.add_row(k, str(v))
+        out.print(table)
+        for note in report.notes:
+            console.print(f"[yellow]note[/yellow] {note}")
+        out.print(f"Parquet tables written to {output}/")
+        if counts is not None:
+            out.print(f"export written to {export}/")
+
+
+@app.command("load-parquet")
+def load_parquet(
+    output: Annotated[Path, typer.Argument(help="The --output folder of `recoupe spark analyze`.")],
+    db: DbOption = Path("recoupe.duckdb"),
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Load a Spark run's Parquet tables into DB, ready for `recoupe serve` and the query commands."""
+    from recoupe.spark import SparkInputError
+    from recoupe.spark import load_parquet as load
+    from recoupe.store import Store
+
+    settings = _settings(config, db_path=str(db))
+    try:
+        with Store(settings.db_path) as store:
+            counts = load(output, store, settings)
+    except SparkInputError as e:
+        raise typer.BadParameter(str(e), param_hint="OUTPUT") from e
+    if not quiet:
+        out.print(f"loaded {counts['articles']} articles, {counts['quotes']} quotes, {counts['stories']} stories"
+                  f" into {db}")
