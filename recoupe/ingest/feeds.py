@@ -48,7 +48,8 @@ def read_feed(path: Path, name: str, data: bytes) -> Iterator[RawDocument | Reje
         if not text.strip():
             yield Rejection(record, f"feed item {i} has neither content nor summary", str(path))
             continue
-        raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
+        keys = entry.keys()  # real keys only: .get("updated") falls back to "published" with a warning
+        raw_date = next((entry[k] for k in ("published", "updated", "created") if k in keys and entry[k]), None)
         extra: dict[str, Any] = {"summary_only": summary_only, "feed_item": i}
         if raw_date:
             extra["feed_date"] = raw_date
