@@ -18,6 +18,7 @@ from recoupe.quotes.speakers import TITLES, Entity, Registry, fold
 _PRONOUNS = {"il": "Masc", "elle": "Fem", "-il": "Masc", "-elle": "Fem", "ils": "Masc", "elles": "Fem"}
 _CLITICS = frozenset("nous lui leur me m' se s' l' y en vous".split())
 _AUX = frozenset("a avait aura ont avaient auront est était s'est".split())
+_ETRE = frozenset("est sont était étaient été sera seront serait être fut".split())
 _DET_GENDER = {
     "la": "Fem", "une": "Fem", "cette": "Fem", "sa": "Fem", "le": "Masc", "un": "Masc", "ce": "Masc",
     "cet": "Masc", "du": "Masc", "au": "Masc",
@@ -151,6 +152,7 @@ class ArticleAnalysis:
                     if e is None:
                         e = self.registry.person(name, t.start, gender, self._role_before(toks, i))
                     e.add_alias(self.text[toks[i].start : toks[j - 1].end])
+                    e.add_role(self._role_after(toks, j))
                     e.gender = e.gender or gender
                     self._mark(toks, i, j, e, unit)
                     i = j
@@ -179,7 +181,8 @@ class ArticleAnalysis:
                 while j < len(toks) and _is_cap(toks[j]):
                     j += 1
             name = self.text[toks[i].start : toks[j - 1].end]
-            if org_noun is not None and prev is not None and prev.lower in {"de", "d'"}:
+            if org_noun is not None and prev is not None and prev.lower in {"de", "d'"} \
+                    and org_noun not in self.lex.noun_class("department"):
                 k = i - 1
                 while k > 0 and toks[k].lower != org_noun:
                     k -= 1
@@ -300,7 +303,7 @@ class ArticleAnalysis:
                 det = seg[d] if d >= 0 and seg[d].lower in _DETS else None
                 first = d + 1 if det is not None else n_i
                 gender = _DET_GENDER.get(det.lower) if det is not None else None
-                return self.text[seg[first].start : seg[-1].end], gender or t.gender
+                return self.text[seg[first].start : seg[-1].end], gender or noun_gender(t.lower)
         if seg[0].lower in _DETS and seg[0].lower not in ("du", "au", "aux", "des") and len(seg) > 1 \
                 and toks[i - 1].text == "," and not _is_cap(seg[1]) and seg[1].pos not in ("VERB", "AUX"):
             return self.text[seg[1].start : seg[-1].end], _DET_GENDER.get(seg[0].lower)
@@ -335,9 +338,9 @@ class ArticleAnalysis:
         det_gender = found[1] if found else None
         if det_gender:
             return det_gender
-        if j < len(toks) - 1 and toks[j].text == "," and toks[j + 1].pos == "NOUN" and toks[j + 1].gender:
-            return toks[j + 1].gender
-        return toks[i].gender if toks[i].pos == "PROPN" else None
+        if j < len(toks) - 1 and toks[j].text == ",":
+            return noun_gender(toks[j + 1].lower)
+        return None
 
     # ---- history ---------------------------------------------------------------------------
     def _push(self, m: Mention, pos: int, paragraph: int) -> None:
@@ -377,6 +380,10 @@ class ArticleAnalysis:
     # ---- verbs -----------------------------------------------------------------------------
     def _is_speech(self, toks: list[Tok], t: Tok) -> bool:
         if t.quoted:
+            return False
+        # "est poursuivi pour", "a été relevé": a passive participle reports no speech
+        back = [x.lower for x in toks[max(0, t.i - 3) : t.i]]
+        if any(w in _ETRE for w in back[-2:]) and not any(w in ("se", "s'") for w in back):
             return False
         lemma = t.lemma.lower()
         if lemma in ("faire", "mettre") and t.i + 1 < len(toks):
@@ -577,7 +584,7 @@ class ArticleAnalysis:
                 h.entity.gender = g
             return Mention(start, end, h.entity, anonymous=h.anonymous, gender=g,
                            role=h.entity.roles[0] if h.entity and h.entity.roles else None)
-        det_gender = _DET_GENDER.get(first.lower) or head.gender
+        det_gender = _DET_GENDER.get(first.lower) or noun_gender(head.lower)
         anon = self.lex.noun_class("anonymous")
         if first.lower in _INDEFINITE or any(t.lower in anon for t in np[:3]):
             return Mention(start, end, None, anonymous=True, gender=det_gender)
@@ -943,7 +950,7 @@ class ArticleAnalysis:
                         not self.spans_in(unit.start, toks[k].start) and subj_after and (
                             has_aux or vend > t.i + 1 or (vend < n and toks[vend].lower in _DETS)):
                     if any(x.pos in ("VERB", "AUX") for x in toks[:k]):
-                        self._emit_indirect(toks, unit.start, toks[k].start, unit, t)
+                        self._emit_indirect(toks, unit.start, toks[k].start, unit, t, postposed=True)
                         done = True
                         break
         if done:
@@ -978,7 +985,8 @@ class ArticleAnalysis:
         self._emit_indirect(toks, start, unit.end, unit, verb)
 
     def _emit_indirect(self, toks: list[Tok], start: int, end: int, unit: Unit, verb: Tok | None,
-                       verb_toks: list[Tok] | None = None, mention: Mention | None = None) -> None:
+                       verb_toks: list[Tok] | None = None, mention: Mention | None = None,
+                       postposed: bool = False) -> None:
         first_span = next((sp for sp in self.spans if start <= sp.open_pos < end), None)
         if first_span is not None:
             cut = first_span.open_pos
@@ -997,7 +1005,7 @@ class ArticleAnalysis:
             return
         if mention is None and verb is not None:
             vt = verb_toks or toks
-            subj = self._subject_of(vt, verb)
+            subj = self._subject_of(vt, verb, postposed)
             mention = self._resolve(vt, subj, unit.paragraph) if subj else None
         cue = (verb.start, verb.end) if verb is not None else None
         self.found.append(Found("indirect", start, end, unit.paragraph, cue, mention))
@@ -1018,6 +1026,20 @@ def _np(toks: list[Tok], head: Tok) -> list[Tok]:
     while out and out[-1].text in ",;:":
         out = out[:-1]
     return out
+
+
+_FEM_SUFFIXES = ("trice", "euse", "ière", "ienne", "esse", "ée", "ette", "ante", "ente", "aire" + "sse", "eure", "ète")
+_MASC_SUFFIXES = ("teur", "eur", "ier", "ien", "é", "ant", "ent", "at", "ais", "ois", "in", "on", "ard", "and")
+
+
+def noun_gender(noun: str) -> str | None:
+    """Grammatical gender of a role noun from its ending ("directrice" Fem, "directeur" Masc), or None."""
+    w = noun.split("-")[-1]
+    if w.endswith(_FEM_SUFFIXES):
+        return "Fem"
+    if w.endswith(_MASC_SUFFIXES):
+        return "Masc"
+    return None
 
 
 def _is_cap(t: Tok) -> bool:

@@ -1,0 +1,227 @@
+"""Quotations and speakers: one test per hard case, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from recoupe.clean import clean_article
+from recoupe.model import Quote, RawDocument
+from recoupe.quotes import find_quotes, merge_speakers
+
+NB = "\u00a0"
+NNB = "\u202f"
+
+
+def run(nlp, text: str, name: str = "t.txt") -> list[Quote]:  # noqa: ANN001
+    art = clean_article(RawDocument(file=name, source_path=name, text=text))
+    quotes = find_quotes([art], nlp)
+    for q in quotes:
+        assert art.text[q.start : q.end] == q.text
+    return quotes
+
+
+def direct(quotes: list[Quote]) -> list[Quote]:
+    return [q for q in quotes if q.kind == "direct"]
+
+
+def indirect(quotes: list[Quote]) -> list[Quote]:
+    return [q for q in quotes if q.kind == "indirect"]
+
+
+def test_guillemets_with_nbsp_and_cue_before(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, f"La ministre des Sports, Claire Mondeville, a déclaré{NB}: «{NB}Nous tiendrons nos "
+                         f"engagements envers les clubs amateurs.{NB}»"))
+    assert [q.text for q in qs] == ["Nous tiendrons nos engagements envers les clubs amateurs."]
+    assert qs[0].speaker == "Claire Mondeville"
+    assert qs[0].role and "ministre des Sports" in qs[0].role
+    assert qs[0].cue == "a déclaré"
+
+
+def test_narrow_nbsp_and_cue_after_with_title(nlp) -> None:  # noqa: ANN001
+    text = (f"Le club de rugby de Vernède a présenté ses comptes. «{NNB}Le budget sera voté en juin et il sera "
+            f"équilibré{NNB}», a affirmé M. Robert Lagarde, trésorier du club.")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["Le budget sera voté en juin et il sera équilibré"]
+    assert qs[0].speaker == "Robert Lagarde"
+    assert qs[0].role == "trésorier du club"
+
+
+def test_english_and_straight_quote_marks(nlp) -> None:  # noqa: ANN001
+    text = ("“Nous avons perdu la moitié de la récolte cette année”, a expliqué l'agricultrice Maud Terrasse.\n\n"
+            '"Il faudra des aides rapides pour tenir jusqu\'au printemps", a-t-elle ajouté.')
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Maud Terrasse", "Maud Terrasse"]
+    assert qs[1].speaker_mention == "-elle" or qs[1].speaker_mention == "elle"
+
+
+def test_quote_spanning_two_paragraphs(nlp) -> None:  # noqa: ANN001
+    text = ("Le président de l'association des riverains, Marc Delorme, a pris la parole devant le conseil.\n\n"
+            "« Nous attendons ce pont depuis trois ans. Les familles n'en peuvent plus.\n\n"
+            "« Aujourd'hui, nous voulons des actes et un calendrier précis », a-t-il conclu.")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == [
+        "Nous attendons ce pont depuis trois ans. Les familles n'en peuvent plus.",
+        "Aujourd'hui, nous voulons des actes et un calendrier précis",
+    ]
+    assert {q.speaker for q in qs} == {"Marc Delorme"}
+    assert qs[0].paragraph != qs[1].paragraph
+
+
+def test_incise_with_inverted_pronoun(nlp) -> None:  # noqa: ANN001
+    text = ("L'avocat de la famille, Me Pierre Vautrin, reste déterminé. « Nous irons, a-t-il dit, "
+            "jusqu'au bout de la procédure. »")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["Nous irons", "jusqu'au bout de la procédure."]
+    assert {q.speaker for q in qs} == {"Pierre Vautrin"}
+
+
+def test_incise_with_named_speaker(nlp) -> None:  # noqa: ANN001
+    text = ("« Le chantier avance bien, a expliqué la directrice des travaux, Sandrine Morel. "
+            "Il sera terminé avant la rentrée. »")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["Le chantier avance bien", "Il sera terminé avant la rentrée."]
+    assert {q.speaker for q in qs} == {"Sandrine Morel"}
+
+
+def test_bare_cue_goes_to_previous_speaker(nlp) -> None:  # noqa: ANN001
+    text = ("La rectrice de l'académie, Odile Fabre, a salué « un effort collectif » des enseignants. "
+            "Et d'ajouter : « Nous ouvrirons deux classes supplémentaires à la rentrée. »")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["un effort collectif", "Nous ouvrirons deux classes supplémentaires à la rentrée."]
+    assert [q.speaker for q in qs] == ["Odile Fabre", "Odile Fabre"]
+    assert qs[1].cue == "Et d'ajouter"
+
+
+def test_pronoun_follows_gender(nlp) -> None:  # noqa: ANN001
+    text = ("Le maire, Alain Ribot, et la préfète, Nadine Chollet, ont visité la digue mardi.\n\n"
+            "« Les travaux seront financés par l'État », a-t-elle assuré.\n\n"
+            "« Nous resterons vigilants sur les délais », a-t-il répondu.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Nadine Chollet", "Alain Ribot"]
+
+
+def test_two_speakers_alternating_in_one_paragraph(nlp) -> None:  # noqa: ANN001
+    text = ("« Le contrat ne sera pas renouvelé », a tranché le directeur, Bruno Castel. « Alors nous irons "
+            "devant les prud'hommes », a répliqué la déléguée syndicale, Inès Moreau. « C'est votre droit », "
+            "a conclu le directeur.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Bruno Castel", "Inès Moreau", "Bruno Castel"]
+
+
+def test_role_and_surname_resolve_to_first_full_mention(nlp) -> None:  # noqa: ANN001
+    text = ("Le porte-parole du gouvernement, Luc Berthier, a répondu aux questions des journalistes.\n\n"
+            "« Aucune hausse d'impôt n'est prévue », a déclaré M. Berthier.\n\n"
+            "« Le budget sera présenté en conseil des ministres », a précisé le porte-parole.\n\n"
+            "« Nous n'avons rien à cacher », a ajouté Berthier.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Luc Berthier"] * 3
+    assert all(q.role == "porte-parole du gouvernement" for q in qs)
+
+
+def test_organisation_speaks_through_a_communique(nlp) -> None:  # noqa: ANN001
+    text = ("Les chauffeurs de la Fédération nationale des transporteurs (FNT) bloquent le dépôt.\n\n"
+            "« Aucune négociation n'est possible sous la contrainte », a indiqué la direction de Transalpes "
+            "dans un communiqué.\n\n"
+            "« Nous tiendrons le piquet tout le week-end », a répondu le syndicat.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Transalpes", "Fédération nationale des transporteurs"]
+    assert {q.speaker_type for q in qs} == {"ORG"}
+
+
+def test_anonymous_source_keeps_mention(nlp) -> None:  # noqa: ANN001
+    text = ("« Personne ne nous a prévenus avant la coupure », confie un riverain qui souhaite garder "
+            "l'anonymat.\n\n« On nous prend pour des idiots », a-t-il ajouté.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == [None, None]
+    assert qs[0].speaker_mention and qs[0].speaker_mention.startswith("un riverain")
+
+
+def test_scare_quotes_titles_and_names_are_not_quotations(nlp) -> None:  # noqa: ANN001
+    text = ("Le projet, baptisé « Horizon Vert », prévoit un « plan de la dernière chance » pour le quartier "
+            "des Tilleuls, que les habitants surnomment « le Bronx ». L'affaire a été révélée par « Le Petit "
+            "Courrier ». Le bateau « Marie-Galante » reste à quai, et le patron, surnommé « le Baron », "
+            "est poursuivi pour « abus de biens sociaux ».")
+    assert direct(run(nlp, text)) == []
+
+
+def test_partial_quotation_after_its_verb(nlp) -> None:  # noqa: ANN001
+    text = "Le sénateur Hugo Parmentier a dénoncé « une décision brutale et injuste » lors de la séance."
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["une décision brutale et injuste"]
+    assert qs[0].speaker == "Hugo Parmentier"
+
+
+def test_fragment_tied_by_selon(nlp) -> None:  # noqa: ANN001
+    text = "Le financement du projet reste « très fragile », selon Thomas Girard, adjoint aux finances."
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("très fragile", "Thomas Girard")]
+
+
+def test_nested_quote_marks_give_one_quotation(nlp) -> None:  # noqa: ANN001
+    text = '« Il m\'a dit : "On verra demain", et je n\'ai plus eu de nouvelles », raconte Julie Perrin.'
+    qs = direct(run(nlp, text))
+    assert len(qs) == 1
+    assert qs[0].text.startswith("Il m'a dit") and qs[0].speaker == "Julie Perrin"
+
+
+def test_indirect_speech_with_que(nlp) -> None:  # noqa: ANN001
+    text = "Le directeur du site, Paul Lemaire, a indiqué que l'usine rouvrirait en septembre."
+    qs = indirect(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("l'usine rouvrirait en septembre", "Paul Lemaire")]
+
+
+def test_indirect_speech_postposed_and_selon(nlp) -> None:  # noqa: ANN001
+    text = ("La ligne de bus sera rétablie dès lundi, a annoncé la maire, Jeanne Vidal.\n\n"
+            "Selon la préfecture, trois routes restent coupées dans le département.")
+    qs = indirect(run(nlp, text))
+    assert [q.text for q in qs] == [
+        "La ligne de bus sera rétablie dès lundi",
+        "trois routes restent coupées dans le département",
+    ]
+    assert qs[0].speaker == "Jeanne Vidal"
+
+
+def test_partial_quotation_is_left_out_of_indirect_text(nlp) -> None:  # noqa: ANN001
+    text = ("Le maire, Yves Carrel, a assuré que la piscine rouvrirait en mai et que les tarifs resteraient "
+            "« les plus bas du département ».")
+    qs = run(nlp, text)
+    assert [q.text for q in direct(qs)] == ["les plus bas du département"]
+    assert [q.text for q in indirect(qs)] == ["la piscine rouvrirait en mai"]
+
+
+def test_merge_speakers_across_articles() -> None:
+    quotes = [
+        Quote("a", "a.txt", "direct", "x", 0, 1, speaker="Poutine", speaker_mention="Poutine", speaker_type="PER"),
+        Quote("b", "b.txt", "direct", "y", 0, 1, speaker="Vladimir Poutine", speaker_mention="Vladimir Poutine",
+              role="président russe", speaker_type="PER"),
+        Quote("c", "c.txt", "direct", "z", 0, 1, speaker="Jean Poutine", speaker_type="PER"),
+    ]
+    speakers, out = merge_speakers(quotes)
+    assert out[0].speaker in ("Vladimir Poutine", "Jean Poutine") or out[0].speaker == "Poutine"
+    assert out[1].speaker == "Vladimir Poutine" and out[2].speaker == "Jean Poutine"
+    names = {s.name for s in speakers}
+    assert "Vladimir Poutine" in names and "Jean Poutine" in names
+
+
+def test_merge_speakers_unambiguous_surname() -> None:
+    quotes = [
+        Quote("a", "a.txt", "direct", "x", 0, 1, speaker="Poutine", speaker_mention="Poutine", speaker_type="PER"),
+        Quote("b", "b.txt", "direct", "y", 0, 1, speaker="Vladimir Poutine", role="président russe",
+              speaker_type="PER"),
+        Quote("c", "c.txt", "direct", "z", 0, 1, speaker="USTA", speaker_type="ORG"),
+        Quote("d", "d.txt", "indirect", "w", 0, 1, speaker="Union syndicale des travailleurs de l'agroalimentaire",
+              speaker_type="ORG"),
+    ]
+    speakers, out = merge_speakers(quotes)
+    assert [q.speaker for q in out] == ["Vladimir Poutine", "Vladimir Poutine",
+                                        "Union syndicale des travailleurs de l'agroalimentaire",
+                                        "Union syndicale des travailleurs de l'agroalimentaire"]
+    putin = next(s for s in speakers if s.name == "Vladimir Poutine")
+    assert "Poutine" in putin.aliases and putin.roles == ["président russe"]
+
+
+@pytest.mark.parametrize("text", ["", "Aucune citation dans ce texte, seulement des faits."])
+def test_no_quotation(nlp, text: str) -> None:  # noqa: ANN001
+    if not text:
+        return
+    assert run(nlp, text) == []
