@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
+	rm -f demo.duckdb
 	$(BIN)/recoupe analyze examples/corpus --db demo.duckdb --export $(EXPORT)
+	$(BIN)/recoupe stories --db demo.duckdb
+	$(BIN)/recoupe quotes --db demo.duckdb --min-outlets 2
 
 # Debian's Chromium drives the web UI tests; installed when missing (root, as on CI).
 chromium:
