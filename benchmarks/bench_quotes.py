@@ -38,18 +38,23 @@ def load_articles(dirs: list[Path], repeat: int) -> list[Article]:
     return out
 
 
+def _norm(name: str | None) -> str | None:
+    """Speaker names compared apostrophe-insensitively (the full-parse Doc holds the normalised text)."""
+    return name.replace("’", "'") if name else name
+
+
 def keys_naive(articles: list[Article], nlp: spacy.language.Language) -> set[tuple]:
     """Quotations found by the full pipeline + the recoupe_quotes component."""
     out = set()
     for art, doc in zip(articles, nlp.pipe(a.analysis_text for a in articles), strict=True):
         for q in doc._.quotes:
-            out.add((art.file, q.kind, q.span.start_char, q.span.end_char, q.speaker))
+            out.add((art.file, q.kind, q.span.start_char, q.span.end_char, _norm(q.speaker)))
     return out
 
 
 def keys_recoupe(articles: list[Article], nlp: spacy.language.Language) -> set[tuple]:
     """Quotations found by recoupe.quotes.find_quotes."""
-    return {(q.file, q.kind, q.start, q.end, q.speaker) for q in find_quotes(articles, nlp)}
+    return {(q.file, q.kind, q.start, q.end, _norm(q.speaker)) for q in find_quotes(articles, nlp)}
 
 
 def main() -> None:

@@ -646,8 +646,12 @@ class ArticleAnalysis:
             acronyms = [e for e in orgs if not e.kind and any(a.isupper() for a in (e.name, *e.aliases))]
             if acronyms:
                 return acronyms[-1]
-        name = self.text[head.start : np[-1].end]
-        name = re.sub(r"\s*\([^)]*\)$", "", name)
+        last = head
+        for t in np[np.index(head) + 1 :] if head in np else []:
+            if t.pos in ("VERB", "AUX") or t.lower in _CLITICS or t.text in ",;:(" or t.lower in ("qui", "que"):
+                break
+            last = t
+        name = self.text[head.start : last.end]
         return self.registry.org(name, head.start, kind)
 
     # ---- quotations ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from recoupe.quotes.detect import MarkSpan, Unit, find_mark_spans, split_incises
 from recoupe.quotes.lexicon import Lexicon, load_lexicon
 
 _PLACEHOLDER = "cela"
-_SOURCE_WORDS = re.compile(r"\b(?:selon|d'après|pour)\b", re.IGNORECASE)
+_SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
 
 
@@ -177,6 +177,8 @@ def _reported_clause(view: str, unit: Unit, lex: Lexicon) -> tuple[int, int] | N
                 first = _WORD.match(seg, start)
                 if first is not None:
                     start = first.end()
+                    while start < len(seg) and seg[start] == " ":
+                        start += 1
                 return (unit.start + start, unit.start + end) if end > start else None
         return None
     return None
