@@ -3,7 +3,8 @@
 Generates a WARC.gz of PAGES news pages (a warcinfo record, then a request and a response per page, one
 gzip member per record, as crawlers write them), then times on that one file:
 - baseline: warcio's ArchiveIterator reading the payload of every HTML response (no parsing);
-- recoupe, same work: recoupe.ingest.warc.iter_html_records (fastwarc) reading every HTML payload;
+- recoupe, same work: recoupe.ingest.warc.iter_html_records (fastwarc, streaming the file) reading every
+  HTML payload;
 - recoupe, whole reader: read_file on the WARC.gz, i.e. the above plus trafilatura's text and metadata.
 Prints pages/s for each; the last line is the same-work ratio, `speedup_vs_warcio=…`.
 Usage: python benchmarks/bench_ingest.py [PAGES]
@@ -82,7 +83,7 @@ def recoupe_pages(path: Path) -> int:
     """recoupe's WARC layer doing the same work: every HTML response's payload."""
     from recoupe.ingest.warc import HtmlRecord, iter_html_records
 
-    return sum(isinstance(r, HtmlRecord) for r in iter_html_records(path.read_bytes(), path.name))
+    return sum(isinstance(r, HtmlRecord) for r in iter_html_records(path, path.name))
 
 
 def recoupe_documents(path: Path) -> int:

@@ -197,3 +197,18 @@ def test_multi_member_gzip_is_read_whole(tmp_path: Path) -> None:
     (tmp_path / "m.txt.gz").write_bytes(data)
     (doc,) = _docs(_read(tmp_path / "m.txt.gz"))
     assert doc.text == V[0]
+
+
+def test_a_warc_larger_than_max_file_bytes_is_streamed(tmp_path: Path) -> None:
+    """Crawls outgrow the per-file limit: a WARC is read from disk record by record, each record capped."""
+    pages = [(f"https://x.example.org/{i}", mbi.html_page(V[i % len(V)] + f" Numéro {i}.", f"T{i}", None, None))
+             for i in range(40)]
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(mbi.gzip_members(mbi.warc_of_pages(pages)))
+    settings = Settings(max_file_bytes=path.stat().st_size // 4, max_decompressed_bytes=path.stat().st_size // 2)
+    docs = _docs(_read(path, settings))
+    assert len(docs) == 40
+    assert docs[-1].text.endswith("Numéro 39.")
+    with pytest.raises(RejectedInput, match="too large"):  # the same bytes as a plain text file are refused
+        (tmp_path / "big.txt").write_bytes(b"x" * (path.stat().st_size // 4 + 1))
+        _read(tmp_path / "big.txt", settings)

@@ -85,6 +85,11 @@ def discover(root: Path) -> Iterator[tuple[Path, str] | Rejection]:
 
 def read_file(path: Path, name: str, settings: Settings) -> Iterator[RawDocument | Rejection]:
     """Raw documents (or per-record rejections) from one file; a whole-file problem raises RejectedInput."""
+    from recoupe.ingest.warc import is_warc_file, read_warc_file
+
+    if is_warc_file(path):  # crawls outgrow max_file_bytes: streamed from disk, record by record
+        yield from read_warc_file(path, name, settings)
+        return
     data = read_bytes(path, name, settings.max_file_bytes)
     kind = sniff_kind(path, name, data)
     reader = _reader(kind)

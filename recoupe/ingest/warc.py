@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from recoupe.ingest.html import decode_html, html_document
 from recoupe.model import RawDocument, RejectedInput, Rejection
@@ -17,6 +19,7 @@ from recoupe.settings import Settings
 log = logging.getLogger(__name__)
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HEAD_BYTES = 4096
 
 
 @dataclass(slots=True)
@@ -48,16 +51,49 @@ def _decode_content(payload: bytes, encoding: str, limit: int) -> bytes | None:
     return None if len(out) > limit else out
 
 
+def is_warc_file(path: Path) -> bool:
+    """True for a regular file that starts as a WARC, plain or gzipped (checked on its first bytes only)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return False
+    if head.startswith(b"WARC/"):
+        return True
+    if not head.startswith(b"\x1f\x8b"):
+        return False
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16).startswith(b"WARC/")
+    except zlib.error:
+        return False
+
+
 def iter_html_records(
-    data: bytes, name: str, settings: Settings | None = None
+    source: bytes | Path, name: str, settings: Settings | None = None
 ) -> Iterator[HtmlRecord | Skipped | Rejection]:
-    """Walk a WARC (plain or gzipped) record by record: HTML pages, skipped records, damaged records."""
+    """Walk a WARC (plain or gzipped) record by record: HTML pages, skipped records, damaged records.
+
+    From a path the file is streamed from disk, whatever its size: only a record's payload is held in memory
+    (at most `max_file_bytes`). From bytes, the HTML read in all is also capped at `max_decompressed_bytes`.
+    """
+    settings = settings or Settings()
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            yield from _iter_records(fh, name, settings, bounded=False)
+    else:
+        yield from _iter_records(io.BytesIO(source), name, settings, bounded=True)
+
+
+def _iter_records(
+    stream: BinaryIO, name: str, settings: Settings, bounded: bool
+) -> Iterator[HtmlRecord | Skipped | Rejection]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    settings = settings or Settings()
     total = 0
     index = 0
-    records = ArchiveIterator(io.BytesIO(data), parse_http=True, record_types=WarcRecordType.any_type)
+    records = ArchiveIterator(stream, parse_http=True, record_types=WarcRecordType.any_type)
     try:
         for record in records:
             index += 1
@@ -85,7 +121,7 @@ def iter_html_records(
                 yield Rejection(rec_name, f"WARC record too large ({length} bytes > max_file_bytes)", "")
                 continue
             total += length
-            if total > settings.max_decompressed_bytes:
+            if bounded and total > settings.max_decompressed_bytes:
                 yield Rejection(
                     rec_name,
                     f"WARC holds more than {settings.max_decompressed_bytes} bytes of pages "
@@ -117,13 +153,21 @@ def iter_html_records(
         yield Rejection(where, f"damaged WARC: cannot read on from record {index + 1} ({e})", "")
 
 
+def read_warc_file(path: Path, name: str, settings: Settings | None = None) -> Iterator[RawDocument | Rejection]:
+    """`read_warc` streaming from disk: crawls are read whatever their size (records are still capped)."""
+    return read_warc(path, name, None, settings)
+
+
 def read_warc(
-    path: Path, name: str, data: bytes, settings: Settings | None = None
+    path: Path, name: str, data: bytes | None, settings: Settings | None = None
 ) -> Iterator[RawDocument | Rejection]:
-    """One raw article per HTML response record, named `file#N` (N counts every record of the file)."""
+    """One raw article per HTML response record, named `file#N` (N counts every record of the file).
+
+    With `data` None the file at `path` is streamed from disk.
+    """
     skipped: Counter[str] = Counter()
     pages = 0
-    for item in iter_html_records(data, name, settings):
+    for item in iter_html_records(path if data is None else data, name, settings):
         if isinstance(item, Skipped):
             skipped[item.why] += 1
             continue
