@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -17,6 +18,7 @@ __all__ = ["CANDIDATE_LANGUAGES", "detect_language", "detect_languages"]
 CANDIDATE_LANGUAGES: tuple[str, ...] = ("fr", "en", "de", "es", "it", "pt", "nl")
 _SAMPLE_CHARS = 3000
 _MIN_LETTERS = 20
+_CODE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -53,11 +55,20 @@ def _detect_many(texts: Sequence[str]) -> list[str | None]:
     return out
 
 
+def _declared(language: str | None) -> str | None:
+    """A declared language as ISO 639-1 ("fr-FR", "FR" -> "fr"); None when it is not a code (then detected)."""
+    m = _CODE.match(language or "")
+    return m.group(1).lower() if m else None
+
+
 def detect_languages(articles: Sequence[Article], supported: Sequence[str] = ("fr",)) -> list[str]:
     """Set `Article.language` (ISO 639-1) where a reader did not; return notes on unsupported languages.
 
-    A language given by the input (a JSONL `language` field) is kept; detection fills the rest.
+    A language code given by the input (a JSONL `language` field, "fr" or "fr-FR") is kept, as its two
+    letters; detection fills the rest.
     """
+    for a in articles:
+        a.language = _declared(a.language)
     todo = [a for a in articles if not a.language]
     for article, lang in zip(todo, _detect_many([a.analysis_text for a in todo]), strict=True):
         article.language = lang

@@ -47,6 +47,7 @@ def _read(data: bytes, ext: str) -> list[RawDocument | Rejection]:
         except RejectedInput as e:
             assert e.file == name and e.reason
             return []
+    assert items, "a file that is not rejected must yield at least one document or record rejection"
     for item in items:
         assert isinstance(item, RawDocument | Rejection)
         assert item.file == name or item.file.startswith(name + "#")

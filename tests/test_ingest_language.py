@@ -34,10 +34,11 @@ def test_detect_language(text: str, code: str | None) -> None:
 
 def test_detect_languages_sets_each_article_and_notes_the_unsupported() -> None:
     arts = [_article("fr.txt", mbi.FRENCH), _article("en.txt", ENGLISH), _article("de.txt", GERMAN),
-            _article("given.txt", ENGLISH, language="en-GB-but-declared")]
+            _article("given.txt", mbi.FRENCH, language="EN-gb"), _article("odd.txt", GERMAN, language="French")]
     notes = detect_languages(arts, ("fr",))
-    assert [a.language for a in arts] == ["fr", "en", "de", "en-GB-but-declared"]  # declared kept
-    assert len(notes) == 1 and "3 article(s)" in notes[0] and "en.txt" in notes[0] and "fr.txt" not in notes[0]
+    # a declared code is kept (as two letters), a declaration that is not a code is replaced by detection
+    assert [a.language for a in arts] == ["fr", "en", "de", "en", "de"]
+    assert len(notes) == 1 and "4 article(s)" in notes[0] and "en.txt" in notes[0] and "fr.txt" not in notes[0]
     assert detect_languages([_article("fr2.txt", mbi.VARIANTS[0])], ("fr",)) == []
 
 
