@@ -19,6 +19,7 @@ from recoupe.quotes.lexicon import Lexicon, load_lexicon
 _PLACEHOLDER = "cela"
 _SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
+_CUE_BEFORE = re.compile(r"(?:[,»”\"]|\bl')\s*(?:[\w'-]+\s+){0,2}$")
 
 
 @dataclass(slots=True)
@@ -118,8 +119,17 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon) -> bool:
     segment = view[unit.start : unit.end]
     if _SOURCE_WORDS.search(segment):
         return True
-    ws = [w.lower() for w in _WORD.findall(segment)]
-    return any(lex.lemma_of_form(w) for w in ws) or any(pair in lex.multi for pair in zip(ws, ws[1:], strict=False))
+    found = list(_WORD.finditer(segment))
+    ws = [m.group().lower() for m in found]
+    for n, w in enumerate(ws):
+        if not (lex.lemma_of_form(w) or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
+            continue
+        # a reported clause ("a indiqué que"), a postposed cue ("…, a précisé X") or "l'a annoncé"
+        if any(x in ("que", "qu") or x.startswith("qu'") for x in ws[n + 1 : n + 5]):
+            return True
+        if _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()]):
+            return True
+    return False
 
 
 def _prepare(text: str, view: str, paragraphs: list[tuple[int, int]], lex: Lexicon
@@ -148,10 +158,29 @@ def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: L
         for s, e in spans[k].parts:
             if len(_WORD.findall(view[s:e])) >= min_words:
                 blank(max(s, unit.start) - unit.start, min(e, unit.end) - unit.start)
-    clause = _reported_clause(view, unit, lex)
+    clause = _reported_clause(view, unit, lex) or _source_clause(view, unit)
     if clause is not None and not unit.spans:
         blank(clause[0] - unit.start, clause[1] - unit.start)
     return "".join(chars)
+
+
+_SOURCE_OPENING = re.compile(r"(?:selon|d'après)\s+[^,]{2,60},\s*(?:[A-ZÉÈ][^,]{1,40},\s*)?", re.IGNORECASE)
+
+
+def _source_clause(view: str, unit: Unit) -> tuple[int, int] | None:
+    """Offsets of the clause after an opening "Selon X," (its first word kept), if the unit starts so."""
+    seg = view[unit.start : unit.end]
+    m = _SOURCE_OPENING.match(seg)
+    if m is None:
+        return None
+    first = _WORD.match(seg, m.end())
+    if first is None:
+        return None
+    start = first.end()
+    while start < len(seg) and seg[start] == " ":
+        start += 1
+    end = len(seg.rstrip(" .!?…"))
+    return (unit.start + start, unit.start + end) if end > start else None
 
 
 _QUE = re.compile(r"\b(?:que\s+|qu')", re.IGNORECASE)
@@ -278,30 +307,30 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     comp = _component(nlp)
     lex = comp.lexicon
     prepared = []
-    jobs: list[tuple[int, int, str]] = []
-    for a_index, art in enumerate(articles):
+    texts: list[str] = []
+    for art in articles:
         paragraphs = [(p.start, p.end) for p in art.paragraphs]
         spans, units, parts = _prepare(art.text, art.analysis_text, paragraphs, lex)
         flags = [needs_parse(art.analysis_text, u, lex) for u in units]
         prepared.append((art, spans, units, parts, flags))
-        for u_index, (u, flag) in enumerate(zip(units, flags, strict=True)):
+        # one Doc per article, same offsets: sentences not parsed become blanks, the others are masked
+        chars = [c if c == "\n" else " " for c in art.analysis_text]
+        for u, flag in zip(units, flags, strict=True):
             if flag:
-                jobs.append((a_index, u_index, _masked(art.analysis_text, u, spans, comp.mask_min_words, lex)))
+                chars[u.start : u.end] = _masked(art.analysis_text, u, spans, comp.mask_min_words, lex)
+        texts.append("".join(chars))
     unused = ("ner", "lemmatizer", "attribute_ruler")
     skip = [n for n in nlp.pipe_names if n in unused or isinstance(nlp.get_pipe(n), QuoteComponent)]
-    parsed_docs: dict[tuple[int, int], Doc] = {}
     with nlp.select_pipes(disable=skip):
-        for (a_index, u_index, _), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size),
-                                              strict=True):
-            parsed_docs[(a_index, u_index)] = doc
+        docs = list(nlp.pipe(texts, batch_size=batch_size))
     out: list[Quote] = []
-    for a_index, (art, spans, units, parts, flags) in enumerate(prepared):
+    for (art, spans, units, parts, flags), doc in zip(prepared, docs, strict=True):
         quoted = _Quoted(parts)
         toks, scan = [], []
-        for u_index, u in enumerate(units):
+        for u, flag in zip(units, flags, strict=True):
             plain = plain_tokens(art.analysis_text, u.start, u.end, quoted)
-            parsed_doc = parsed_docs.get((a_index, u_index))
-            toks.append(_toks_from(parsed_doc, u.start, quoted) if parsed_doc is not None else plain)
+            span = doc.char_span(u.start, u.end, alignment_mode="expand") if flag else None
+            toks.append(_toks_from(span, 0, quoted) if span is not None else plain)
             scan.append(plain)
         found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex, scan).run()
         out.extend(_to_quote(art, f) for f in found)
