@@ -358,15 +358,40 @@ def _small_star(node: str, lower: Iterable[str]) -> Iterator[tuple[str, str]]:
             yield m, v
 
 
-def connected_components(edges: RDD[tuple[str, str]], max_rounds: int = 100) -> RDD[tuple[str, str]]:
+def _components_here(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(node, smallest node of its component) by union-find, for a graph small enough for one process."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [(x, find(x)) for x in list(parent)]
+
+
+def connected_components(
+    edges: RDD[tuple[str, str]], max_rounds: int = 100, local_limit: int = 0
+) -> RDD[tuple[str, str]]:
     """(node, component) for every node of the edges, the component named by its smallest node.
 
     Alternating large-star and small-star joins (Kiveris et al., 2014) until the edges stop changing:
-    O(log² n) rounds of plain shuffles, no library beyond Spark itself.
+    O(log² n) rounds of plain shuffles, no library beyond Spark itself. A graph of at most `local_limit`
+    edges is collected and solved by union-find on the driver instead (each round costs several jobs).
     """
     cur = edges.filter(lambda e: e[0] != e[1]).map(lambda e: (min(e), max(e))).distinct()
     cur = cur.persist()
     n = cur.count()
+    if n <= local_limit:
+        found = _components_here(cur.collect())
+        cur.unpersist()
+        return edges.context.parallelize(found, max(1, edges.getNumPartitions()))
     for _ in range(max_rounds):
         large = cur.flatMap(lambda e: (e, (e[1], e[0]))).groupByKey().flatMap(lambda kv: _large_star(*kv))
         small = large.map(lambda e: (e[1], e[0])).groupByKey().flatMap(lambda kv: _small_star(*kv)).distinct()
@@ -384,9 +409,11 @@ def connected_components(edges: RDD[tuple[str, str]], max_rounds: int = 100) -> 
     return cur.map(lambda e: (e[1], e[0])).union(roots)
 
 
-def _blocks(articles: RDD[tuple[str, Article]], edges: RDD[tuple[str, str]]) -> RDD[list[Article]]:
+def _blocks(
+    articles: RDD[tuple[str, Article]], edges: RDD[tuple[str, str]], local_limit: int
+) -> RDD[list[Article]]:
     """Articles grouped by the connected components of `edges` (articles without an edge are left out)."""
-    comp = connected_components(edges)
+    comp = connected_components(edges, local_limit=local_limit)
     return (
         articles.join(comp)
         .map(lambda kv: (kv[1][1], kv[1][0]))
@@ -397,7 +424,7 @@ def _blocks(articles: RDD[tuple[str, Article]], edges: RDD[tuple[str, str]]) -> 
 
 # -- corpus stages -------------------------------------------------------------------------------
 def near_duplicates(
-    articles: RDD[tuple[str, Article]], settings: Settings
+    articles: RDD[tuple[str, Article]], settings: Settings, local_limit: int = 0
 ) -> tuple[RDD[tuple[str, str, float]], RDD[tuple[str, str]]]:
     """Verified near-duplicate pairs (a < b, similarity) and (article id, group) of each article in a pair."""
     from recoupe.dedup import near_duplicate_pairs
@@ -416,11 +443,11 @@ def near_duplicates(
         .join(articles)
         .flatMap(lambda kv: near_duplicate_pairs([kv[1][0], kv[1][1]], settings))
     ).persist()
-    groups = connected_components(pairs.map(lambda p: (p[0], p[1])))
+    groups = connected_components(pairs.map(lambda p: (p[0], p[1])), local_limit=local_limit)
     return pairs, groups
 
 
-def passages(articles: RDD[tuple[str, Article]], settings: Settings) -> RDD[Passage]:
+def passages(articles: RDD[tuple[str, Article]], settings: Settings, local_limit: int = 0) -> RDD[Passage]:
     """`dedup.reused_passages` per block of articles that share a paragraph key (exact or LSH)."""
     from recoupe.dedup import reused_passages
 
@@ -431,7 +458,7 @@ def passages(articles: RDD[tuple[str, Article]], settings: Settings) -> RDD[Pass
         .groupByKey()
         .flatMap(lambda kv: _bucket_star(kv[0], kv[1], max_bucket))
     )
-    return _blocks(articles, edges).flatMap(lambda block: reused_passages(block, settings))
+    return _blocks(articles, edges, local_limit).flatMap(lambda block: reused_passages(block, settings))
 
 
 def _slim(article: Article) -> Article:
@@ -530,8 +557,13 @@ def analyze(
     quotes: bool = True,
     partitions: int | None = None,
     progress: Callable[[str], None] | None = None,
+    local_components: int = 100_000,
 ) -> SparkReport:
-    """Run the stage sequence over `source` on Spark and write one Parquet folder per table under `output`."""
+    """Run the stage sequence over `source` on Spark and write one Parquet folder per table under `output`.
+
+    Graphs of at most `local_components` edges (near-duplicate groups, passage blocks) are solved on the
+    driver; larger ones by distributed large-star / small-star joins.
+    """
     from pyspark import StorageLevel
 
     settings = settings or Settings()
@@ -576,9 +608,9 @@ def analyze(
     articles = detected.filter(lambda kv: kv[0] != "note")
 
     say("near-duplicates")
-    pairs, groups = near_duplicates(articles, settings)
+    pairs, groups = near_duplicates(articles, settings, local_components)
     say("passages")
-    found = passages(articles, settings).persist(level)
+    found = passages(articles, settings, local_components).persist(level)
     say("stories")
     story_rdd = sc.parallelize(stories(articles, pairs, found, settings), max(1, target // 2)).persist(level)
 

@@ -39,7 +39,7 @@ def dev_runs(spark: Any, shared_eval: Path, tmp_path_factory: pytest.TempPathFac
     tmp = tmp_path_factory.mktemp("spark-dev")
     corpus = shared_eval / "dev" / "articles"
     single_machine_export(corpus, tmp / "single.duckdb", tmp / "single-export")
-    analyze(spark, corpus, tmp / "out", Settings())
+    analyze(spark, corpus, tmp / "out", Settings(), local_components=0)  # the distributed components too
     export_parquet(tmp / "out", tmp / "spark-export")
     return {"single": tmp / "single-export", "spark": tmp / "spark-export", "out": tmp / "out", "gold": shared_eval}
 

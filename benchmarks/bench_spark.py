@@ -1,0 +1,181 @@
+"""The single-machine pipeline against the Spark job on local[2]: same synthetic corpus, time and peak memory.
+
+    python benchmarks/bench_spark.py [--sizes 25000,100000] [--quotes] [--keep DIR]
+
+For each size N, `make_corpus.py` writes N synthetic articles as 8 JSONL shards; then, each in its own
+process (peak memory is the resident set of the whole process tree, sampled every 0.2 s: for Spark the
+driver, its JVM and the Python workers):
+- single: `recoupe.pipeline` stages (read, clean, exact duplicates, language, near-duplicates, passages,
+  stories) and `pipeline.save` into a DuckDB file;
+- spark: `recoupe.spark.analyze` on local[2], writing its Parquet tables.
+The quote stage is off unless `--quotes`: the spaCy parse costs about 0.3 s per article per core, so
+100k articles would take hours on two cores, and it is the one stage that is embarrassingly parallel.
+The synthetic text is French-shaped, not French: figures are for speed and scale, never quality.
+Prints the growth exponent of each path's time between the smallest and the largest size last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def write_corpus(n: int, folder: Path, shards: int = 8) -> int:
+    """N synthetic articles from make_corpus as JSONL shards (id, text); returns how many were written."""
+    from make_corpus import make_corpus
+
+    corpus = make_corpus(n)
+    folder.mkdir(parents=True, exist_ok=True)
+    handles = [(folder / f"shard-{k:02d}.jsonl").open("w", encoding="utf-8") for k in range(shards)]
+    per = math.ceil(len(corpus.articles) / shards)
+    for i, art in enumerate(corpus.articles):
+        handles[i // per].write(json.dumps({"id": art.file, "text": art.original_text}, ensure_ascii=False) + "\n")
+    for h in handles:
+        h.close()
+    return len(corpus.articles)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/statm", encoding="ascii") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall time, peak resident bytes of the process tree, and the last line the command printed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+    lines = out.strip().splitlines()
+    return elapsed, peak, lines[-1] if lines else ""
+
+
+def run_single(corpus: Path, work: Path, quotes: bool) -> str:
+    """The single-machine stage sequence over the corpus, saved into a DuckDB file."""
+    from recoupe.dedup import near_duplicate_pairs, reused_passages
+    from recoupe.ingest import read_inputs
+    from recoupe.language import detect_languages
+    from recoupe.pipeline import RunReport, clean_documents, extract_quotes, save
+    from recoupe.settings import Settings
+    from recoupe.store import Store
+    from recoupe.stories import assign_stories
+
+    settings = Settings(db_path=str(work / "single.duckdb"))
+    articles, records = clean_documents(read_inputs(corpus, settings))
+    report = RunReport(inputs=records, articles=articles)
+    report.notes.extend(detect_languages(articles, settings.languages))
+    report.near_duplicates = near_duplicate_pairs(articles, settings)
+    report.passages = reused_passages(articles, settings)
+    report.stories = assign_stories(articles, report.near_duplicates, report.passages, settings)
+    if quotes:
+        report.quotes, report.speakers = extract_quotes(articles, settings)
+    with Store(settings.db_path) as store:
+        save(store, report, settings)
+    c = report.counts()
+    return json.dumps({k: c[k] for k in ("articles", "near_duplicate_pairs", "passages", "stories", "quotes")})
+
+
+def run_spark(corpus: Path, work: Path, quotes: bool) -> str:
+    """The Spark job on local[2] over the corpus, writing its Parquet tables."""
+    from recoupe.settings import Settings
+    from recoupe.spark import analyze, spark_session
+
+    spark = spark_session("local[2]", "recoupe-bench", {"spark.driver.memory": "4g"})
+    try:
+        report = analyze(spark, corpus, work / "spark-out", Settings(), quotes=quotes)
+    finally:
+        spark.stop()
+    c = report.counts
+    return json.dumps({"articles": c["articles"], "near_duplicate_pairs": c["near_duplicates"],
+                       "passages": c["passages"], "stories": c["stories"], "quotes": c["quotes"]})
+
+
+def main() -> None:
+    """Time both paths at each size and print the figures, the growth exponents last."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="25000,100000", help="comma-separated corpus sizes (default 25000,100000)")
+    ap.add_argument("--quotes", action="store_true", help="include the quote stage (spaCy parse: slow)")
+    ap.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    ap.add_argument("--only", choices=["single", "spark"], help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.only:  # one measured run, in its own process
+        fn = run_single if args.only == "single" else run_spark
+        print(fn(args.corpus, args.work, args.quotes))
+        return
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-spark-"))
+    print(f"quote stage: {'on' if args.quotes else 'off (spaCy parse of every article would take hours here)'}")
+    print(f"machine: {os.cpu_count()} cores; Spark local[2]; figures are wall time and peak RSS of the process tree")
+    times: dict[str, dict[int, float]] = {"single": {}, "spark": {}}
+    try:
+        for n in sizes:
+            corpus, work = root / f"corpus-{n}", root / f"work-{n}"
+            work.mkdir(parents=True, exist_ok=True)
+            written = write_corpus(n, corpus)
+            for path in ("single", "spark"):
+                cmd = [sys.executable, __file__, "--only", path, "--corpus", str(corpus), "--work", str(work)]
+                elapsed, peak, summary = measure(cmd + (["--quotes"] if args.quotes else []))
+                times[path][n] = elapsed
+                print(f"n={written} path={path} time_s={elapsed:.1f} peak_rss_mb={peak / 2**20:.0f} "
+                      f"articles_per_s={written / elapsed:.0f} found={summary}", flush=True)
+            print(f"n={written} spark_over_single_time={times['spark'][n] / times['single'][n]:.2f}", flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    lo, hi = sizes[0], sizes[-1]
+    if hi > lo:
+        for path in ("single", "spark"):
+            exponent = math.log(times[path][hi] / times[path][lo]) / math.log(hi / lo)
+            print(f"growth_exponent_{path}_{lo}_to_{hi}={exponent:.2f}")
+
+
+if __name__ == "__main__":
+    main()
