@@ -26,10 +26,10 @@ MIN_FUZZY_TOKENS = 5  # shorter quotations only match exactly: three words recur
 CUT_COVERAGE = 0.9  # share of the shorter quotation's words found in order inside the longer one
 EDIT_RATIO = 0.85  # difflib ratio over words for a small edit
 SHINGLE = 4  # words per candidate key
-MAX_POSTING = 500  # a shingle carried by more quotations than this is too common to propose candidates
+MAX_POSTING = 64  # a shingle carried by more quotations than this is too common to propose candidates
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
 _WORD = re.compile(r"\w+")
+_COMBINING = re.compile("[\u0300-\u036f]")  # accents once NFKD has set them apart
 
 DiffOpName = Literal["equal", "replace", "insert", "delete"]
 
@@ -109,10 +109,8 @@ class SpeakerSummary:
 
 
 def normalise_words(text: str) -> list[str]:
-    """The words of a quotation with typography, case and accents set aside."""
-    t = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return _WORD.findall(t)
+    """The words of a quotation with typography, case and accents set aside (apostrophes split words)."""
+    return _WORD.findall(_COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold())))
 
 
 def search_key(text: str) -> str:
