@@ -164,9 +164,9 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
 
     @app.get("/api/speakers/{name:path}", response_model=SpeakerDetail, tags=["speakers"],
              responses={404: {"description": "No such speaker"}})
-    def get_speaker(name: str) -> SpeakerDetail:
-        """A speaker (canonical name or alias) with every quotation and reports per day and outlet."""
-        return found(rq.speaker(name), "speaker", name)  # type: ignore[no-any-return]
+    def get_speaker(name: str, limit: Limit = MAX_LIMIT, offset: Offset = 0) -> SpeakerDetail:
+        """A speaker (canonical name or alias) with a page of quotations and reports per day and outlet."""
+        return found(rq.speaker(name, limit, offset), "speaker", name)  # type: ignore[no-any-return]
 
     @app.get("/api/passages", response_model=Page[PassageRecord], tags=["passages"])
     def list_passages(
@@ -198,8 +198,8 @@ def create_app(db: str | Path | Recoupe) -> FastAPI:
         return page("speakers.html", speakers=rq.speakers(q, 100, offset), q=q or "")
 
     @app.get("/speakers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-    def ui_speaker(name: str) -> HTMLResponse:
-        detail: SpeakerDetail = found(rq.speaker(name), "speaker", name)
+    def ui_speaker(name: str, offset: Offset = 0) -> HTMLResponse:
+        detail: SpeakerDetail = found(rq.speaker(name, 200, offset), "speaker", name)
         return page("speaker.html", sp=detail, svg=timeline_svg(detail.timeline))
 
     @app.get("/quotes/{quote_id:path}", response_class=HTMLResponse, include_in_schema=False)

@@ -130,7 +130,7 @@ class SpeakerDetail:
     """A speaker with every quotation and their reports per day and outlet."""
 
     speaker: SpeakerSummary
-    quotes: list[CorroboratedQuote]
+    quotes: Page[CorroboratedQuote]
     timeline: list[TimelinePoint]
 
 
@@ -544,13 +544,13 @@ class Recoupe:
         )
         return Page([_speaker(r) for r in rows], total, limit, offset)
 
-    def speaker(self, name: str) -> SpeakerDetail | None:
+    def speaker(self, name: str, limit: int = MAX_LIMIT, offset: int = 0) -> SpeakerDetail | None:
         """A speaker (canonical name or alias) with every quotation and a per-day, per-outlet timeline."""
         canonical = self._speaker_name(name)
         if canonical is None:
             return None
         row = self._rows("SELECT * FROM speaker_summaries WHERE name = ?", [canonical])[0]
-        quotes = self.quotes(speaker=canonical, limit=MAX_LIMIT).items
+        quotes = self.quotes(speaker=canonical, limit=limit, offset=offset)
         timeline = [
             TimelinePoint(r["day"], r["outlet"], int(r["n"]))
             for r in self._rows(

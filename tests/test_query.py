@@ -54,7 +54,7 @@ def test_paragraph_segments_rebuild_the_text_and_mark_quotes(seeds: Recoupe) -> 
 def test_speaker_by_alias_with_timeline(seeds: Recoupe) -> None:
     sp = seeds.speaker("poutine")
     assert sp is not None and sp.speaker.name == "Vladimir Poutine"
-    assert sp.speaker.n_quotes == len(sp.quotes) == 5
+    assert sp.speaker.n_quotes == len(sp.quotes.items) == sp.quotes.total == 5
     assert sum(p.n for p in sp.timeline) == 5 and {p.outlet for p in sp.timeline} == {"TRT Global"}
     assert seeds.speaker("Personne Inconnue") is None
 
