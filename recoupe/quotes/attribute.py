@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from recoupe.quotes.detect import MarkSpan, Unit, words
+from recoupe.quotes.detect import MarkSpan, Unit, is_name_or_title, words
 from recoupe.quotes.lexicon import Lexicon
 from recoupe.quotes.speakers import TITLES, Entity, Registry, fold
 
@@ -31,7 +31,6 @@ _ADVERBS_IN_CUE = frozenset(
 )
 _LOWER_CONNECT = frozenset("de du des d' la le l' à et".split())
 _SUBORDINATE = re.compile(r"(?:tant qu|parce qu|puisqu|lorsqu|quand |si |afin qu|pour qu|bien qu|dès qu|qu)")
-_TITLE_STOP = frozenset("de des du la le les l' d' et à en sur pour of the".split())
 
 
 @dataclass(slots=True)
@@ -665,7 +664,7 @@ class ArticleAnalysis:
         after = [t for t in toks if t.start >= sp.outer_end]
         first_in = inside[0].i if inside else (before[-1].i + 1 if before else 0)
         sentence_like = bool(re.search(r"[.!?…]$|[.!?;:]\s", content)) or not sp.closed
-        if _title_like(content) and not sentence_like:
+        if is_name_or_title(sp, content):
             return False, None
         att: _Attribution | None = None
         if sp.incises:
@@ -1053,13 +1052,3 @@ def _first_word(toks: list[Tok]) -> int:
         if t.text.strip() and t.text not in "«“\"":
             return t.i
     return 0
-
-
-def _title_like(content: str) -> bool:
-    """Proper-name or title shape: every content word capitalised ("Le Figaro", ‘Israël’, "Helvane One")."""
-    ws = words(content)
-    if not ws or len(ws) > 8:
-        return False
-    content_words = [w for w in ws if w.lower().replace("’", "'") not in _TITLE_STOP]
-    lead = [w.split("'")[-1].split("’")[-1] for w in content_words]
-    return bool(lead) and all(w[:1].isupper() for w in lead if w)

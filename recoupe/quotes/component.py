@@ -13,10 +13,11 @@ from spacy.tokens import Doc, Span
 
 from recoupe.model import Article, Quote
 from recoupe.quotes.attribute import ArticleAnalysis, Found, Tok
-from recoupe.quotes.detect import MarkSpan, Unit, find_mark_spans, split_incises, split_units
+from recoupe.quotes.detect import MarkSpan, Unit, find_mark_spans, is_name_or_title, split_incises, split_units
 from recoupe.quotes.lexicon import Lexicon, load_lexicon
 
 _PLACEHOLDER = "cela"
+_TAIL_WORDS = 12
 _SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
 _CUE_BEFORE = re.compile(r"(?:[,»”\"]|\bl')\s*(?:[\w'-]+\s+){0,2}$")
@@ -112,9 +113,13 @@ def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, quoted: _Quote
     return toks
 
 
-def needs_parse(view: str, unit: Unit, lex: Lexicon) -> bool:
-    """Does this sentence hold a quotation mark, a speech-verb form or a source phrase ("selon")?"""
-    if unit.spans:
+def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] = ()) -> bool:
+    """Does this sentence hold a quotation mark, a speech-verb form or a source phrase ("selon")?
+
+    Quotation marks around a name or title ("« Le Figaro »") are decided without a parse.
+    """
+    if any(not is_name_or_title(spans[k], view[spans[k].start : spans[k].end]) for k in unit.spans) \
+            if spans else unit.spans:
         return True
     segment = view[unit.start : unit.end]
     if _SOURCE_WORDS.search(segment):
@@ -158,6 +163,12 @@ def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: L
         for s, e in spans[k].parts:
             if len(_WORD.findall(view[s:e])) >= min_words:
                 blank(max(s, unit.start) - unit.start, min(e, unit.end) - unit.start)
+    if unit.spans:
+        # words after the last quotation, beyond the cue and its subject, are never read
+        last = spans[unit.spans[-1]]
+        tail = list(_WORD.finditer(view, last.outer_end, unit.end))
+        if len(tail) > _TAIL_WORDS:
+            blank(tail[_TAIL_WORDS].start() - unit.start, len(view[unit.start : unit.end].rstrip(" .!?…")))
     clause = _reported_clause(view, unit, lex) or _source_clause(view, unit)
     if clause is not None and not unit.spans:
         blank(clause[0] - unit.start, clause[1] - unit.start)
@@ -273,7 +284,7 @@ class QuoteComponent:
         quoted = _Quoted(parts)
         toks, parsed, scan = [], [], []
         for u in units:
-            use = needs_parse(view, u, self.lexicon)
+            use = needs_parse(view, u, self.lexicon, spans)
             plain = plain_tokens(view, u.start, u.end, quoted)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if use else None
             toks.append(_toks_from(span, 0, quoted) if span is not None else plain)
@@ -311,7 +322,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     for art in articles:
         paragraphs = [(p.start, p.end) for p in art.paragraphs]
         spans, units, parts = _prepare(art.text, art.analysis_text, paragraphs, lex)
-        flags = [needs_parse(art.analysis_text, u, lex) for u in units]
+        flags = [needs_parse(art.analysis_text, u, lex, spans) for u in units]
         prepared.append((art, spans, units, parts, flags))
         # one Doc per article, same offsets: sentences not parsed become blanks, the others are masked
         chars = [c if c == "\n" else " " for c in art.analysis_text]

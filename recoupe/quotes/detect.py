@@ -250,3 +250,19 @@ def split_units(view: str, paragraphs: list[tuple[int, int]], spans: list[MarkSp
 def words(text: str) -> list[str]:
     """The words of a string (letters, apostrophes and hyphens)."""
     return _WORD.findall(text)
+
+
+_TITLE_STOP = frozenset("de des du la le les l' d' et à en sur pour of the".split())
+
+
+def is_name_or_title(sp: MarkSpan, content: str) -> bool:
+    """Proper-name or title shape, decided from the text alone: every content word capitalised and no
+    sentence punctuation ("Le Figaro", ‘Israël’, « Helvane One »)."""
+    if not sp.closed or re.search(r"[.!?…]$|[.!?;:]\s", content):
+        return False
+    ws = words(content)
+    if not ws or len(ws) > 8:
+        return False
+    content_words = [w for w in ws if w.lower().replace("’", "'") not in _TITLE_STOP]
+    lead = [w.split("'")[-1].split("’")[-1] for w in content_words]
+    return bool(lead) and all(w[:1].isupper() for w in lead if w)
