@@ -261,7 +261,12 @@ def spark_analyze(
         str, typer.Argument(metavar="INPUT", help="Folder, file or quoted glob: text, JSONL, WARC, Parquet.")
     ],
     output: Annotated[Path, typer.Option("--output", help="Folder of Parquet tables to write (replaced).")],
-    master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[2]",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master URL (default: spark-submit's, else local[2]).")
+    ] = None,
+    conf: Annotated[
+        list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE (repeatable).")
+    ] = None,
     export: Annotated[
         Path | None, typer.Option("--export", help="Also write the contract JSONL (articles, quotes, rejected) here.")
     ] = None,
@@ -278,10 +283,14 @@ def spark_analyze(
     except ImportError as e:
         raise typer.BadParameter(f"Spark runs need the `spark` extra: pip install 'recoupe[spark]' ({e})") from e
     settings = _settings(config)
+    pairs = [c.partition("=") for c in conf or []]
+    bad = [k for k, eq, _ in pairs if not eq]
+    if bad:
+        raise typer.BadParameter(f"expected KEY=VALUE, got {bad[0]!r}", param_hint="--conf")
     from pyspark.sql import SparkSession
 
     owned = SparkSession.getActiveSession() is None
-    session = spark.spark_session(master)
+    session = spark.spark_session(master, conf={k: v for k, _, v in pairs})
     try:
         report = spark.analyze(
             session, source, output, settings, quotes=not no_quotes, partitions=partitions,

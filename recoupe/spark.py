@@ -93,19 +93,28 @@ def local_conf(partitions: int = 4) -> dict[str, str]:
 
 
 def spark_session(
-    master: str = "local[2]", app_name: str = "recoupe", conf: Mapping[str, str] | None = None
+    master: str | None = None, app_name: str = "recoupe", conf: Mapping[str, str] | None = None
 ) -> SparkSession:
-    """A SparkSession; a `local[...]` master binds to 127.0.0.1 and its workers use this Python."""
+    """A SparkSession: under spark-submit its master and settings; otherwise `master` (default local[2]).
+
+    A `local[...]` master binds to 127.0.0.1 (left alone Spark picks the machine's outward address),
+    turns the web UI off and runs the Python workers with this interpreter.
+    """
     from pyspark.sql import SparkSession
 
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # the driver was started by spark-submit
+    if master is None and not submitted:
+        master = "local[2]"
     settings: dict[str, str] = {}
-    if master.startswith("local"):
+    if master is not None and master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         settings.update(local_conf())
     settings.update(conf or {})
-    builder = SparkSession.builder.master(master).appName(app_name)
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
     for k, v in settings.items():
         builder = builder.config(k, v)
     session = builder.getOrCreate()
