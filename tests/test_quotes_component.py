@@ -1,0 +1,37 @@
+"""The recoupe_quotes spaCy component used on its own, without the rest of recoupe."""
+
+from __future__ import annotations
+
+from recoupe.clean import clean_article
+from recoupe.model import RawDocument
+from recoupe.quotes import QuoteSpan, find_quotes
+
+TEXT = (
+    "La présidente de la région, Agnès Colomb, a inauguré la nouvelle gare routière. "
+    "« C'est un équipement attendu depuis dix ans », a-t-elle déclaré.\n\n"
+    "Le projet, surnommé « la Verrière », a coûté 12 millions d'euros. Selon la région, la gare accueillera "
+    "4 000 voyageurs par jour."
+)
+
+
+def test_add_pipe_sets_doc_quotes(nlp_full_quotes) -> None:  # noqa: ANN001
+    assert "recoupe_quotes" in nlp_full_quotes.pipe_names
+    doc = nlp_full_quotes(TEXT)
+    direct = [q for q in doc._.quotes if q.kind == "direct"]
+    assert all(isinstance(q, QuoteSpan) for q in doc._.quotes)
+    assert [q.span.text for q in direct] == ["C'est un équipement attendu depuis dix ans"]
+    q = direct[0]
+    assert q.speaker == "Agnès Colomb"
+    assert q.role == "présidente de la région"
+    assert q.cue is not None and q.cue.text == "a-t-elle déclaré"
+    assert q.speaker_mention is not None and q.speaker_mention.text == "-elle"
+    reported = [q.span.text for q in doc._.quotes if q.kind == "indirect"]
+    assert reported == ["la gare accueillera 4 000 voyageurs par jour"]
+
+
+def test_component_and_find_quotes_agree(nlp_full_quotes, nlp) -> None:  # noqa: ANN001
+    art = clean_article(RawDocument(file="a.txt", source_path="a.txt", text=TEXT))
+    doc = nlp_full_quotes(art.analysis_text)
+    full = {(q.kind, q.span.start_char, q.span.end_char, q.speaker) for q in doc._.quotes}
+    fast = {(q.kind, q.start, q.end, q.speaker) for q in find_quotes([art], nlp)}
+    assert full == fast
