@@ -121,7 +121,7 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return key ^ (np.arange(bands, dtype=np.uint64) * _GOLD)
 
 
-def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None, max_bucket: int = 5000) -> np.ndarray:
+def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None, max_bucket: int = 300) -> np.ndarray:
     """(m, 2) int64 array of document index pairs (i < j) sharing at least one band key.
 
     Buckets larger than `max_bucket` (documents with nothing but a common shingle) are skipped, so

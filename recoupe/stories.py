@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -53,14 +54,35 @@ _LOOKUP_TERMS = 30  # an article looks up candidate stories through its heaviest
 _MAX_CANDIDATES = 12  # stories compared in full per article
 _MAX_MEMBERS = 16  # latest members of a story compared with a newcomer
 _COMMON_DF = 0.05  # terms in more than this share of the articles never serve as lookup keys
+_MAX_COMMON = 100  # ... nor terms in more articles than this, however large the corpus
+_MAX_POSTING = 32  # a lookup term remembers the latest stories it appeared in, no more
+_KEEP_TERMS = 20000  # up to this many articles, everything stays in memory (terms, vectors of every story)
+_SUMMARY_TERMS = 60  # beyond, a closed story keeps one summary vector of this many terms
 
 
 def _strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_PLAIN_STOPWORDS = frozenset(_strip_accents(w) for w in _STOPWORDS)
+_TOKEN_CACHE: dict[str, tuple[str, str | None]] = {}
+_TOKEN_CACHE_MAX = 500_000
+
+
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
+
+
+def _normal(tok: str) -> tuple[str, str | None]:
+    """(lowercase unaccented form, word term or None for a stopword), cached per surface form."""
+    r = _TOKEN_CACHE.get(tok)
+    if r is None:
+        low = _strip_accents(tok.lower())
+        word = None if low in _PLAIN_STOPWORDS or len(low) < 3 or low in _WEEKDAYS else _stem(low)
+        r = (low, word)
+        if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE[tok] = r
+    return r
 
 
 def paragraph_terms(text: str) -> dict[str, float]:
@@ -75,13 +97,17 @@ def paragraph_terms(text: str) -> dict[str, float]:
                 terms["D:" + num + nxt] += _W_DATE
             terms["#:" + num] += _W_NUMBER
             continue
-        low = _strip_accents(tok.lower())
-        starts_sentence = i == 0 or bool(_SENTENCE_END.search(text[max(0, pos - 3) : pos]))
-        if tok[0].isupper() and not starts_sentence and low not in _STOPWORDS and len(low) > 1:
+        low, word = _normal(tok)
+        if (
+            tok[0].isupper()
+            and len(low) > 1
+            and low not in _PLAIN_STOPWORDS
+            and i > 0
+            and not _SENTENCE_END.search(text[max(0, pos - 3) : pos])
+        ):
             terms["N:" + low] += _W_NAME
-        if low in _STOPWORDS or len(low) < 3 or low in _WEEKDAYS:
-            continue
-        terms[_stem(low)] += _W_WORD
+        if word is not None:
+            terms[word] += _W_WORD
     return dict(terms)
 
 
@@ -120,14 +146,15 @@ def _gap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int | None:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
-def arrival_key(article: Article) -> tuple[int, int, str]:
-    """Order in which articles join stories: exact dates first by date, then month-only, then undated.
+def arrival_key(article: Article) -> tuple[int, int, int, str]:
+    """Order in which articles join stories: by date, a month-only date at the end of its month, undated last.
 
     Ties break on the article id (a content hash), so shuffling the input changes nothing.
     """
     iv = date_interval(article.published)
-    precision = 2 if iv is None else (0 if iv[0] == iv[1] else 1)
-    return precision, iv[0] if iv else 0, article.id
+    if iv is None:
+        return 1, 0, 2, article.id
+    return 0, iv[1], 0 if iv[0] == iv[1] else 1, article.id
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
@@ -139,9 +166,18 @@ def first_sentence(text: str, limit: int = 200) -> str:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+
+
+def _summary(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
+    """One short normalised vector standing for several: the heaviest terms of their sum."""
+    total: defaultdict[str, float] = defaultdict(float)
+    for v in vectors:
+        for t, w in v.items():
+            total[t] += w
+    top = sorted(total.items(), key=lambda kv: -kv[1])[:_SUMMARY_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: w / norm for t, w in top}
 
 
 @dataclass(slots=True)
@@ -152,6 +188,7 @@ class _Open:
     vectors: list[dict[str, float]] = field(default_factory=list)
     dates: list[tuple[int, int]] = field(default_factory=list)
     earliest: tuple[tuple[bool, str, int], str] | None = None  # (seen key, title) of the earliest article
+    closed: bool = False
 
 
 def _seen_key(article: Article) -> tuple[bool, str, int]:
@@ -161,14 +198,19 @@ def _seen_key(article: Article) -> tuple[bool, str, int]:
 class StoryAssigner:
     """Incremental story clustering over a stream of articles (call `add` in `arrival_key` order)."""
 
-    def __init__(self, settings: Settings, document_frequency: Counter[str], n_documents: int) -> None:
+    def __init__(
+        self, settings: Settings, document_frequency: Counter[str], n_documents: int, bounded: bool = False
+    ) -> None:
         self.settings = settings
+        self.bounded = bounded  # close quiet stories down to a short summary (large batches)
         self.df = document_frequency
         self.n = max(n_documents, 1)
         self.stories: list[_Open] = []
         self.story_of: dict[str, int] = {}  # article id -> index in self.stories
         self.postings: dict[str, list[int]] = defaultdict(list)
-        self.common = max(20, int(_COMMON_DF * self.n))
+        self.common = max(20, min(_MAX_COMMON, int(_COMMON_DF * self.n)))
+        self.open: list[int] = []  # stories that may still take articles
+        self.today = -1  # latest day seen in the stream (ordinal)
 
     def vector(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Sublinear TF-IDF vector, cut to its heaviest terms and normalised."""
@@ -177,7 +219,7 @@ class StoryAssigner:
         if len(w) > _MAX_TERMS:
             w = dict(sorted(w.items(), key=lambda kv: -kv[1])[:_MAX_TERMS])
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        return {t: x / norm for t, x in w.items()}
+        return {sys.intern(t): x / norm for t, x in w.items()}
 
     def _lookup_terms(self, vec: dict[str, float]) -> list[str]:
         keys = [t for t in vec if self.df.get(t, 0) <= self.common]
@@ -189,12 +231,34 @@ class StoryAssigner:
             posting = self.postings[t]
             if not posting or posting[-1] != idx:
                 posting.append(idx)
+                if len(posting) > 2 * _MAX_POSTING:
+                    del posting[:-_MAX_POSTING]
+
+    def advance(self, day: int) -> None:
+        """Move the stream to `day`: stories quiet for more than `story_max_gap_days` close for good.
+
+        In a bounded run, a closed story keeps only a short summary vector (for undated articles, which
+        arrive last), so memory follows the stories open around the current date, not the corpus.
+        """
+        if not self.bounded or day <= self.today:
+            return
+        self.today = day
+        horizon = day - self.settings.story_max_gap_days
+        still = []
+        for idx in self.open:
+            op = self.stories[idx]
+            if op.dates and max(d[1] for d in op.dates[-_MAX_MEMBERS:]) < horizon:
+                op.closed, op.vectors = True, [_summary(op.vectors)]
+            else:
+                still.append(idx)
+        self.open = still
 
     def seed(self, story: Story, members: Sequence[tuple[Article, dict[str, float]]]) -> None:
         """Take an existing story as it is, with those of its articles that are at hand."""
         idx = len(self.stories)
         op = _Open(story=story)
         self.stories.append(op)
+        self.open.append(idx)
         for aid in story.article_ids:
             self.story_of[aid] = idx
         for art, vec in members:
@@ -222,18 +286,18 @@ class StoryAssigner:
 
     def _score(self, idx: int, vec: dict[str, float], when: tuple[int, int] | None) -> float:
         op = self.stories[idx]
+        if not op.vectors or (op.closed and when is not None):
+            return 0.0
         s = self.settings
-        best = 0.0
-        for v in op.vectors[-_MAX_MEMBERS:]:
-            best = max(best, _cosine(vec, v))
-        gaps = [g for g in (_gap(when, d) for d in op.dates) if g is not None]
+        factor = 1.0
+        gaps = [g for g in (_gap(when, d) for d in op.dates[-_MAX_MEMBERS:]) if g is not None]
         if gaps:
             gap = min(gaps)
             if gap > s.story_max_gap_days:
                 return 0.0
             if gap > s.story_window_days:
-                best *= s.story_late_factor
-        return best
+                factor = s.story_late_factor
+        return factor * max(_cosine(vec, v) for v in op.vectors[-_MAX_MEMBERS:])
 
     def add(self, art: Article, terms: Mapping[str, float], partners: Sequence[str] = ()) -> int:
         """Place one article: in a near-duplicate partner's story, the best similar story, or a new one."""
@@ -244,6 +308,8 @@ class StoryAssigner:
                 self._attach(idx, art, vec)
                 return idx
         when = date_interval(art.published)
+        if when is not None:
+            self.advance(when[1])
         hits: Counter[int] = Counter()
         for t in self._lookup_terms(vec):
             for idx in self.postings.get(t, ()):
@@ -258,6 +324,7 @@ class StoryAssigner:
             return best_idx
         idx = len(self.stories)
         self.stories.append(_Open(Story(id=f"story-{art.id}", title="", first_published=None, last_published=None)))
+        self.open.append(idx)
         self._attach(idx, art, vec)
         return idx
 
@@ -276,15 +343,25 @@ def assign_stories(
     Reused passages are deliberately not evidence on their own: a shared background paragraph is not
     shared news, and the closing paragraph where it usually stands weighs least.
     """
-    terms = {a.id: article_terms(a) for a in articles}
+    # document frequencies first (statistics over the batch, not clustering); the terms themselves are
+    # kept for small batches and recomputed for large ones, so memory does not grow with the corpus
+    keep = len(articles) <= _KEEP_TERMS
+    kept: dict[str, dict[str, float]] = {}
     df: Counter[str] = Counter()
-    for t in terms.values():
+    for art in articles:
+        t = article_terms(art)
         df.update(t.keys())
-    assigner = StoryAssigner(settings, df, len(articles))
+        if keep:
+            kept[art.id] = t
+
+    def terms_of(article: Article) -> dict[str, float]:
+        return kept.pop(article.id) if keep else article_terms(article)
+
+    assigner = StoryAssigner(settings, df, len(articles), bounded=not keep)
     by_id = {a.id: a for a in articles}
     for st in existing:
         copy = Story(st.id, st.title, st.first_published, st.last_published, list(st.article_ids))
-        members = [(by_id[a], assigner.vector(terms[a])) for a in st.article_ids if a in by_id]
+        members = [(by_id[a], assigner.vector(terms_of(by_id[a]))) for a in st.article_ids if a in by_id]
         assigner.seed(copy, members)
     partners: dict[str, list[str]] = defaultdict(list)
     for a, b, _ in near_duplicates:
@@ -295,5 +372,5 @@ def assign_stories(
         if art.id in assigner.story_of:
             touched.add(assigner.story_of[art.id])
             continue
-        touched.add(assigner.add(art, terms[art.id], partners.get(art.id, ())))
+        touched.add(assigner.add(art, terms_of(art), partners.get(art.id, ())))
     return [assigner.stories[i].story for i in sorted(touched)]
