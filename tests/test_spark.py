@@ -117,3 +117,39 @@ def test_parquet_rows_read_like_jsonl_lines(tmp_path: Path) -> None:
     assert isinstance(first, RawDocument) and first.outlet == "Le Monde" and first.published == "2025-06-01"
     assert isinstance(bad, Rejection) and bad.reason.startswith("row 2:")
     assert isinstance(third, RawDocument) and third.external_id == "a3"
+
+
+def test_cli_load_parquet_then_query(dev_runs: dict[str, Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from recoupe.cli import app
+
+    db = tmp_path / "cli.duckdb"
+    result = CliRunner().invoke(app, ["load-parquet", str(dev_runs["out"]), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "loaded 24 articles" in result.output
+    result = CliRunner().invoke(app, ["stories", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_spark_analyze_names_a_missing_input(spark: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from recoupe.cli import app
+
+    args = ["spark", "analyze", str(tmp_path / "nowhere"), "--output", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+    assert spark.sparkContext._jsc is not None  # the shared session was not stopped
+
+
+def test_cli_load_parquet_names_a_wrong_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from recoupe.cli import app
+
+    args = ["load-parquet", str(tmp_path), "--db", str(tmp_path / "x.duckdb")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
+    assert result.exit_code == 2
+    assert "table missing" in result.output
