@@ -99,32 +99,27 @@ def gold_dev_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return build_gold_db(shared_eval / "dev", tmp_path_factory.mktemp("gold-dev") / "dev.duckdb")
 
 
-def _pipeline_db(corpus: Path, db_path: Path) -> Path:
-    """A database built by recoupe.pipeline.run, quote extractor included; xfails while it is missing."""
-    try:
-        import recoupe.quotes  # noqa: F401
-        from recoupe.quotes import find_quotes  # noqa: F401
-    except ImportError as e:
-        pytest.xfail(f"quote extractor (recoupe/quotes, issue 3) not landed yet: {e}")
+def _pipeline_db(corpus: Path, db_path: Path, nlp: object) -> Path:
+    """A database built by recoupe.pipeline.run, quote extractor included."""
     from recoupe.pipeline import run
     from recoupe.settings import Settings
     from recoupe.store import Store
 
     with Store(db_path) as store:
-        run(corpus, Settings(db_path=str(db_path)), store)
+        run(corpus, Settings(db_path=str(db_path)), store, nlp=nlp)
     return db_path
 
 
 @pytest.fixture(scope="session")
-def pipeline_dev_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pipeline_dev_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
     """The dev corpus analysed end to end by recoupe.pipeline.run."""
-    return _pipeline_db(shared_eval / "dev" / "articles", tmp_path_factory.mktemp("dev") / "dev.duckdb")
+    return _pipeline_db(shared_eval / "dev" / "articles", tmp_path_factory.mktemp("dev") / "dev.duckdb", nlp)
 
 
 @pytest.fixture(scope="session")
-def pipeline_seeds_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pipeline_seeds_db(shared_eval: Path, tmp_path_factory: pytest.TempPathFactory, nlp: object) -> Path:
     """The two seed articles analysed end to end by recoupe.pipeline.run."""
-    return _pipeline_db(shared_eval / "seeds" / "articles", tmp_path_factory.mktemp("seeds") / "seeds.duckdb")
+    return _pipeline_db(shared_eval / "seeds" / "articles", tmp_path_factory.mktemp("seeds") / "seeds.duckdb", nlp)
 
 
 # -- issue 7 (Spark): one local session for every Spark test ------------------------------------------------
