@@ -225,3 +225,26 @@ def test_no_quotation(nlp, text: str) -> None:  # noqa: ANN001
     if not text:
         return
     assert run(nlp, text) == []
+
+
+def test_press_style_cues(nlp) -> None:  # noqa: ANN001
+    text = ("«Nous ne céderons rien sur les salaires», a lancé lundi soir à la presse le ministre du Travail, "
+            "Julien Mercadier.\n\n"
+            "Et de conclure : «Les négociations reprendront la semaine prochaine.»\n\n"
+            "«Il n'y a pas de fumée sans feu», glisse un proche du dossier.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Julien Mercadier", "Julien Mercadier", None]
+    assert qs[2].speaker_mention and qs[2].speaker_mention.startswith("un proche")
+
+
+def test_legal_charges_and_titles_are_not_quotations(nlp) -> None:  # noqa: ANN001
+    text = ("L'ancien directeur a été mis en examen pour « abus de confiance » et « faux en écriture ». "
+            "Il avait publié l'an dernier une tribune intitulée « Il faut sauver l'hôpital public ». "
+            "Selon « Libération », l'enquête vise aussi deux adjoints.")
+    assert direct(run(nlp, text)) == []
+
+
+def test_opinion_verb_governs_a_fragment(nlp) -> None:  # noqa: ANN001
+    text = "La présidente de l'association, Lucie Arnaud, craint « un effet domino » dans toute la vallée."
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("un effet domino", "Lucie Arnaud")]

@@ -726,7 +726,8 @@ class ArticleAnalysis:
                     start -= 1
                 end = self._verb_group_end(toks, t)
                 cue = (toks[start].start, toks[end - 1].end)
-                if self.lex.lemma_of_form(t.lower) == "ajouter" and start < t.i and toks[t.i - 1].lower in ("d'", "de"):
+                # "Et d'ajouter :", "Et de conclure :" name no speaker
+                if start < t.i and toks[t.i - 1].lower in ("d'", "de") and t.lower == self.lex.lemma_of_form(t.lower):
                     return _Attribution(cue, None, bare=True)
                 subj = self._subject_of(toks, t)
                 if subj is None:
@@ -865,16 +866,15 @@ class ArticleAnalysis:
         toks = [t for t in self.toks[u_index - 1] if not t.quoted]
         if not toks or self.units[u_index - 1].spans:
             return None
+        # the phrase opening the sentence ("La maire, elle, veut…"), else the parsed subject of its root
+        k = 0
+        while k < len(toks) and toks[k].text not in ",;:" and toks[k].pos not in ("VERB", "AUX") and not (
+                toks[k].lower in _AUX or self.lex.lemma_of_form(toks[k].lower)):
+            k += 1
+        np: list[Tok] | None = toks[:k]
         root = next((t for t in toks if t.dep == "ROOT" and t.pos in ("VERB", "AUX")), None)
-        np: list[Tok] | None = None
-        if root is not None:
-            np = self._subject_of(toks, root)
-        if np is None:
-            k = 0
-            while k < len(toks) and toks[k].text not in ",;:" and toks[k].pos not in ("VERB", "AUX") and not (
-                    toks[k].lower in _AUX or self.lex.lemma_of_form(toks[k].lower)):
-                k += 1
-            np = toks[:k]
+        if not np or not (np[0].lower in _DETS or _is_cap(np[0]) or np[0].lower in TITLES):
+            np = self._subject_of(toks, root) if root is not None else None
         if not np or not (np[0].lower in _DETS or _is_cap(np[0]) or np[0].lower in TITLES):
             return None
         m = self._resolve(toks, np, sp.paragraph)
