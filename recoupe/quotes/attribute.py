@@ -18,6 +18,7 @@ from recoupe.quotes.speakers import TITLES, Entity, Registry, fold
 _PRONOUNS = {"il": "Masc", "elle": "Fem", "-il": "Masc", "-elle": "Fem", "ils": "Masc", "elles": "Fem"}
 _CLITICS = frozenset("nous lui leur me m' se s' l' y en vous".split())
 _AUX = frozenset("a avait aura ont avaient auront est était s'est".split())
+_PREPOSITIONS = frozenset("à au aux de d' du des en dans par pour sur sous avec chez devant lors selon vers".split())
 _ETRE = frozenset("est sont était étaient été sera seront serait être fut".split())
 _DET_GENDER = {
     "la": "Fem", "une": "Fem", "cette": "Fem", "sa": "Fem", "le": "Masc", "un": "Masc", "ce": "Masc",
@@ -207,9 +208,14 @@ class ArticleAnalysis:
             if e2 is not None:
                 self._mark(toks, i, j, e2, unit, person=e2.type == "PER")
             return
-        e3 = self.registry.by_surname(toks[i].text)
-        if e3 is not None:
+        e3 = self.registry.by_surname(toks[i].text) or self.registry.by_alias(toks[i].text)
+        if e3 is not None and e3.type == "PER":
             self._mark(toks, i, j, e3, unit)
+        elif e3 is None and j + 3 < len(toks) and toks[j].text == "," and toks[j + 1].text.isdigit() \
+                and toks[j + 2].lower == "ans":
+            # "Marie, 34 ans, infirmière": a person known by a first name
+            e4 = self.registry.person(toks[i].text, toks[i].start, None, self._role_after(toks, j))
+            self._mark(toks, i, j, e4, unit)
 
     def _acronyms(self, toks: list[Tok], unit: Unit) -> None:
         for m in re.finditer(r"\(([A-Z][A-Z0-9]{1,9})\)", self.text[unit.start : unit.end]):
@@ -428,7 +434,7 @@ class ArticleAnalysis:
         end = self._verb_group_end(toks, v)
         if not aux and end == v.i + 1:
             # a bare present needs an inverted subject after it ("», souffle la jeune femme")
-            if end >= n or not (toks[end].lower in _DETS or _is_cap(toks[end]) or toks[end].lower in TITLES):
+            if end >= n or toks[end].lower in ("que", "qu'", "de", "d'") or not self._np_after(toks, end):
                 return None
         return v, start, end
 
@@ -490,6 +496,13 @@ class ArticleAnalysis:
                 while j < n and toks[j].text not in ",.;" and (
                     toks[j].lower in _DETS or toks[j].pos in ("NOUN", "ADJ", "ADP", "PROPN", "NUM", "DET")
                 ):
+                    prev = toks[j - 1]
+                    after_prep = prev.pos == "ADP" or prev.lower in _PREPOSITIONS
+                    # "dans un entretien à Nice-Matin la conseillère X": a determiner or a name that no
+                    # preposition introduces opens the subject
+                    if not after_prep and (toks[j].lower in _DETS or toks[j].lower in TITLES
+                                           or (_is_cap(toks[j]) and not _is_cap(prev))):
+                        break
                     j += 1
                 continue
             j += 1
@@ -587,10 +600,15 @@ class ArticleAnalysis:
         if head.lower in orgs:
             return Mention(start, end, self._org_for(np, head), gender=None)
         if len(np) == 1 and _is_cap(first):
-            e2 = self.registry.by_surname(first.text)
+            e2 = self.registry.by_surname(first.text) or self.registry.by_alias(first.text)
             if e2 is not None:
                 return Mention(start, end, e2, gender=e2.gender)
-            return None
+            if first.lower in _NOT_NAME or first.text.isupper():
+                return None
+            # a person known by one name ("Marie, 34 ans, …", "», raconte Karim.")
+            e3 = self.registry.person(first.text, first.start)
+            self.entity_at[first.start] = e3
+            return Mention(start, end, e3)
         if first.lower not in _DETS:
             return None
         return self._role_mention(np, head, det_gender, paragraph)
@@ -807,7 +825,8 @@ class ArticleAnalysis:
                 m = self._resolve(toks, np, unit.paragraph)
                 if m is None or m.guessed or (m.entity is None and not m.anonymous):
                     continue
-                if t.lower == "pour" and not any(x.start in self.entity_at for x in np):
+                if t.lower == "pour" and not any(x.start in self.entity_at for x in np) and not (
+                        m.entity is not None and m.entity.type == "ORG"):
                     continue
                 return _Attribution((t.start, t.end), m)
         return None
@@ -892,6 +911,11 @@ class ArticleAnalysis:
 
     def _fallback(self, k: int) -> _Attribution | None:
         sp = self.spans[k]
+        # a pull-quote repeats words already attributed in the article
+        key = fold(self.view[sp.start : sp.end]).strip(" .!?…,;")
+        for f in self.found:
+            if f.kind == "direct" and f.mention is not None and fold(self.view[f.start : f.end]).strip(" .!?…,;") == key:
+                return _Attribution(f.cue, f.mention)
         # the quotation just before, in the same sentence ("dénonce « X » : « Y »")
         for f in reversed(self.found):
             if f.paragraph == sp.paragraph and f.kind == "direct" and f.end <= sp.open_pos:
