@@ -95,6 +95,8 @@ def analyze(
             f"accounted for: {counts['accepted']} analysed + {counts['duplicate']} duplicates + "
             f"{counts['rejected']} rejected = {counts['inputs']} inputs"
         )
+        for note in report.notes:
+            console.print(f"[cyan]note[/cyan] {note}")
         for r in report.rejected:
             console.print(f"[yellow]rejected[/yellow] {r.file}: {r.reason}")
         if export is not None:

@@ -213,35 +213,49 @@ class Store:
     def add_articles(self, articles: Sequence[Article]) -> int:
         """Insert articles not stored yet (by content hash) with their paragraphs; returns how many."""
         known = self.known_hashes(a.content_hash for a in articles)
-        fresh = [a for a in articles if a.content_hash not in known]
+        fresh = list({a.content_hash: a for a in articles if a.content_hash not in known}.values())
         if not fresh:
             return 0
-        self.con.executemany(
-            "INSERT INTO articles (id, content_hash, file, source_path, kind, original_text, text, outlet,"
-            " published, title, url, language, story_id, input_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT DO NOTHING",
+        v, i = "VARCHAR", "BIGINT"
+        self._insert_columns(
+            "articles",
             [
-                [a.id, a.content_hash, a.file, a.source_path, a.kind, a.original_text, a.text, a.outlet,
-                 a.published, a.title, a.url, a.language, None, a.order]
-                for a in fresh
+                (v, [a.id for a in fresh]), (v, [a.content_hash for a in fresh]), (v, [a.file for a in fresh]),
+                (v, [a.source_path for a in fresh]), (v, [a.kind for a in fresh]),
+                (v, [a.original_text for a in fresh]), (v, [a.text for a in fresh]), (v, [a.outlet for a in fresh]),
+                (v, [a.published for a in fresh]), (v, [a.title for a in fresh]), (v, [a.url for a in fresh]),
+                (v, [a.language for a in fresh]), (v, [None for _ in fresh]), (i, [a.order for a in fresh]),
             ],
+            names=("id, content_hash, file, source_path, kind, original_text, text, outlet, published, title, url,"
+                   " language, story_id, input_order"),
+            suffix="ON CONFLICT DO NOTHING",
         )
-        self.con.executemany(
-            "INSERT INTO paragraphs VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-            [[a.id, p.index, p.start, p.end, p.text] for a in fresh for p in a.paragraphs],
+        paras = [(a.id, p) for a in fresh for p in a.paragraphs]
+        self._insert_columns(
+            "paragraphs",
+            [
+                (v, [a for a, _ in paras]), ("INTEGER", [p.index for _, p in paras]),
+                ("INTEGER", [p.start for _, p in paras]), ("INTEGER", [p.end for _, p in paras]),
+                (v, [p.text for _, p in paras]),
+            ],
+            suffix="ON CONFLICT DO NOTHING",
         )
         return len(fresh)
 
     def record_inputs(self, records: Sequence[InputRecord]) -> None:
         """Upsert the manifest lines of these inputs (the latest run's verdict wins)."""
-        if not records:
-            return
-        self.con.executemany(
-            "INSERT INTO inputs (source_path, file, status, article_id, duplicate_of, reason) VALUES (?,?,?,?,?,?)"
-            " ON CONFLICT (source_path, file) DO UPDATE SET status = excluded.status,"
+        rs = list({(r.source_path, r.file): r for r in records}.values())
+        v = "VARCHAR"
+        self._insert_columns(
+            "inputs",
+            [
+                (v, [r.source_path for r in rs]), (v, [r.file for r in rs]), (v, [r.status for r in rs]),
+                (v, [r.article_id for r in rs]), (v, [r.duplicate_of for r in rs]), (v, [r.reason for r in rs]),
+            ],
+            names="source_path, file, status, article_id, duplicate_of, reason",
+            suffix="ON CONFLICT (source_path, file) DO UPDATE SET status = excluded.status,"
             " article_id = excluded.article_id, duplicate_of = excluded.duplicate_of, reason = excluded.reason,"
             " seen_at = now()",
-            [[r.source_path, r.file, r.status, r.article_id, r.duplicate_of, r.reason] for r in records],
         )
 
     def replace_quotes(self, article_ids: Sequence[str], quotes: Sequence[Quote]) -> None:
@@ -249,34 +263,42 @@ class Store:
         ids = list(article_ids)
         if ids:
             self.con.execute("DELETE FROM quotes WHERE article_id IN (SELECT unnest(?))", [ids])
-        if quotes:
-            self.con.executemany(
-                "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    [f"{q.article_id}:{q.kind[0]}:{q.start}:{q.end}", q.article_id, q.kind, q.text, q.start,
-                     q.end, q.speaker, q.speaker_mention, q.cue, q.role, q.speaker_type, q.paragraph]
-                    for q in quotes
-                ],
-            )
+        qs = list({f"{q.article_id}:{q.kind[0]}:{q.start}:{q.end}": q for q in quotes}.items())
+        v, i = "VARCHAR", "INTEGER"
+        self._insert_columns(
+            "quotes",
+            [
+                (v, [k for k, _ in qs]), (v, [q.article_id for _, q in qs]), (v, [q.kind for _, q in qs]),
+                (v, [q.text for _, q in qs]), (i, [q.start for _, q in qs]), (i, [q.end for _, q in qs]),
+                (v, [q.speaker for _, q in qs]), (v, [q.speaker_mention for _, q in qs]), (v, [q.cue for _, q in qs]),
+                (v, [q.role for _, q in qs]), (v, [q.speaker_type for _, q in qs]), (i, [q.paragraph for _, q in qs]),
+            ],
+        )
 
     def replace_speakers(self, speakers: Sequence[Speaker]) -> None:
         """Replace the speakers table."""
         self.con.execute("DELETE FROM speakers")
-        if speakers:
-            self.con.executemany(
-                "INSERT INTO speakers VALUES (?,?,?,?)",
-                [[s.name, s.type, list(s.aliases), list(s.roles)] for s in speakers],
-            )
+        ss = list({s.name: s for s in speakers}.values())
+        v, vl = "VARCHAR", "VARCHAR[]"
+        self._insert_columns(
+            "speakers",
+            [(v, [s.name for s in ss]), (v, [s.type for s in ss]), (vl, [list(s.aliases) for s in ss]),
+             (vl, [list(s.roles) for s in ss])],
+        )
 
     def replace_near_duplicates(self, pairs: Iterable[tuple[str, str, float]]) -> None:
         """Store near-duplicate article pairs (a < b), replacing pairs between the same articles."""
-        rows = sorted({(min(a, b), max(a, b), float(s)) for a, b, s in pairs if a != b})
-        if rows:
-            self.con.executemany(
-                "INSERT INTO near_duplicates VALUES (?,?,?) ON CONFLICT (a, b) DO UPDATE SET"
-                " similarity = excluded.similarity",
-                [list(r) for r in rows],
-            )
+        best: dict[tuple[str, str], float] = {}
+        for a, b, sim in pairs:
+            if a != b:
+                best[(min(a, b), max(a, b))] = float(sim)
+        keys = sorted(best)
+        self._insert_columns(
+            "near_duplicates",
+            [("VARCHAR", [k[0] for k in keys]), ("VARCHAR", [k[1] for k in keys]),
+             ("DOUBLE", [best[k] for k in keys])],
+            suffix="ON CONFLICT (a, b) DO UPDATE SET similarity = excluded.similarity",
+        )
 
     def replace_passages(self, passages: Sequence[Passage]) -> None:
         """Replace the passage groups touching these passages' articles."""
@@ -288,36 +310,56 @@ class Store:
                 [ids],
             )
             self.con.execute("DELETE FROM passage_occurrences WHERE article_id IN (SELECT unnest(?))", [ids])
-        if passages:
-            self.con.executemany(
-                "INSERT INTO passages VALUES (?,?) ON CONFLICT DO NOTHING", [[p.id, p.text] for p in passages]
-            )
-            self.con.executemany(
-                "INSERT INTO passage_occurrences VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-                [[p.id, o.article_id, o.paragraph, o.published, o.first_seen] for p in passages for o in p.occurrences],
-            )
+        ps = list({p.id: p for p in passages}.values())
+        v = "VARCHAR"
+        self._insert_columns(
+            "passages", [(v, [p.id for p in ps]), (v, [p.text for p in ps])], suffix="ON CONFLICT DO NOTHING"
+        )
+        occ = list({(p.id, o.article_id, o.paragraph): o for p in ps for o in p.occurrences}.items())
+        self._insert_columns(
+            "passage_occurrences",
+            [
+                (v, [k[0] for k, _ in occ]), (v, [k[1] for k, _ in occ]), ("INTEGER", [k[2] for k, _ in occ]),
+                (v, [o.published for _, o in occ]), ("BOOLEAN", [o.first_seen for _, o in occ]),
+            ],
+            suffix="ON CONFLICT DO NOTHING",
+        )
 
     def replace_stories(self, stories: Sequence[Story]) -> None:
         """Upsert stories and point their articles at them."""
-        if not stories:
+        ss = list({s.id: s for s in stories}.values())
+        if not ss:
             return
-        self.con.executemany(
-            "INSERT INTO stories VALUES (?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+        v = "VARCHAR"
+        self._insert_columns(
+            "stories",
+            [
+                (v, [s.id for s in ss]), (v, [s.title for s in ss]), (v, [s.first_published for s in ss]),
+                (v, [s.last_published for s in ss]), ("INTEGER", [len(s.article_ids) for s in ss]),
+            ],
+            suffix="ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
             " first_published = excluded.first_published, last_published = excluded.last_published,"
             " n_articles = excluded.n_articles",
-            [[s.id, s.title, s.first_published, s.last_published, len(s.article_ids)] for s in stories],
         )
-        self.con.executemany(
-            "UPDATE articles SET story_id = ? WHERE id = ?",
-            [[s.id, a] for s in stories for a in s.article_ids],
+        members = [(s.id, a) for s in ss for a in s.article_ids]
+        self.con.execute(
+            "UPDATE articles SET story_id = m.story_id FROM"
+            " (SELECT unnest(?::VARCHAR[]) AS story_id, unnest(?::VARCHAR[]) AS article_id) AS m"
+            " WHERE articles.id = m.article_id",
+            [[s for s, _ in members], [a for _, a in members]],
         )
 
-    def _insert_columns(self, table: str, columns: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    def _insert_columns(
+        self, table: str, columns: Sequence[tuple[str, Sequence[Any]]], names: str = "", suffix: str = ""
+    ) -> None:
         """Bulk insert (SQL type, values) columns, all the same length, in one statement."""
         if not columns or not columns[0][1]:
             return
         select = ", ".join(f"unnest(?::{t}[])" for t, _ in columns)
-        self.con.execute(f"INSERT INTO {table} SELECT {select}", [list(v) for _, v in columns])  # noqa: S608
+        target = f"{table} ({names})" if names else table
+        self.con.execute(
+            f"INSERT INTO {target} SELECT {select} {suffix}", [list(v) for _, v in columns]  # noqa: S608
+        )
 
     def corroboration_inputs(
         self,
