@@ -165,3 +165,24 @@ def test_input_order_does_not_change_story_membership(perm: list[int]) -> None:
     reference = _partition(assign_stories(_articles(specs), [], [], Settings()), _articles(specs))
     shuffled = _articles([specs[i] for i in perm])
     assert _partition(assign_stories(shuffled, [], [], Settings()), shuffled) == reference
+
+
+def test_large_batches_close_quiet_stories_but_undated_articles_can_still_join(monkeypatch) -> None:  # noqa: ANN001
+    import recoupe.stories as stories
+
+    monkeypatch.setattr(stories, "_KEEP_TERMS", 0)  # take the bounded path of large batches
+    late = [(f, "2025-03-01", t) for f, _, t in OTHERS]
+    signed = "\n\nReportage de notre correspondant au gymnase."
+    specs = MATCH_1 + late + [
+        ("m1-undated.txt", "", MATCH_1[1][2] + signed),
+        ("m1-late.txt", "2025-03-02", MATCH_1[0][2] + signed),
+    ]
+    arts = [
+        clean_article(RawDocument(file=f, source_path=f, text=(f" date {d} " if d else "") + t), order=n)
+        for n, (f, d, t) in enumerate(specs)
+    ]
+    result = assign_stories(arts, [], [], Settings())
+    member = _membership(result, arts)
+    assert member["m1a.txt"] == member["m1b.txt"] == member["m1-undated.txt"]
+    # four months later the story is closed: the same text dated then opens a new story
+    assert member["m1-late.txt"] != member["m1a.txt"]
