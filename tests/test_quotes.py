@@ -248,3 +248,17 @@ def test_opinion_verb_governs_a_fragment(nlp) -> None:  # noqa: ANN001
     text = "La présidente de l'association, Lucie Arnaud, craint « un effet domino » dans toute la vallée."
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [("un effet domino", "Lucie Arnaud")]
+
+
+def test_names_of_plans_and_movements_are_not_quotations(nlp) -> None:  # noqa: ANN001
+    text = ("Le mouvement des « bonnets rouges » avait dénoncé en 2014 l'objectif de « zéro pesticide ». "
+            "La loi dite « anticasseurs » a été votée. Le syndicat a lancé l'opération « ville morte ».")
+    assert direct(run(nlp, text)) == []
+
+
+def test_tagger_noun_reading_of_a_speech_verb(nlp) -> None:  # noqa: ANN001
+    text = ("Une élue de l'opposition, qui a requis l'anonymat, juge le budget « trop timide ». "
+            "« Il faudra aller plus loin », confie-t-elle.")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["trop timide", "Il faudra aller plus loin"]
+    assert [q.speaker for q in qs] == [None, None]

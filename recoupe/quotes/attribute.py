@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from recoupe.quotes.detect import MarkSpan, Unit, is_name_or_title, words
+from recoupe.quotes.detect import MarkSpan, Unit, is_name_or_title, named_in_context, words
 from recoupe.quotes.lexicon import Lexicon
 from recoupe.quotes.speakers import TITLES, Entity, Registry, fold
 
@@ -375,7 +375,7 @@ class ArticleAnalysis:
 
     def _speech_subjects(self, toks: list[Tok], unit: Unit) -> None:
         for t in toks:
-            if t.quoted or t.pos not in ("VERB", "AUX") or not self._is_speech(toks, t):
+            if t.quoted or not self._verbal(toks, t) or not self._is_speech(toks, t):
                 continue
             subj = self._subject_of(toks, t)
             if subj is not None:
@@ -395,6 +395,16 @@ class ArticleAnalysis:
             return True
         form = self.lex.lemma_of_form(t.lower)
         return form is not None and t.pos in ("VERB", "AUX", "", "NOUN", "ADJ") and not t.text[:1].isupper()
+
+    def _verbal(self, toks: list[Tok], t: Tok) -> bool:
+        """Is t used as a verb? A speech-verb form the tagger took for a noun counts when no determiner or
+        preposition precedes it ("une élue, juge le texte")."""
+        if t.pos in ("VERB", "AUX"):
+            return True
+        if t.pos not in ("NOUN", "ADJ") or not self.lex.lemma_of_form(t.lower) or t.i == 0:
+            return False
+        prev = toks[t.i - 1]
+        return prev.lower not in _DETS and prev.pos not in ("ADP", "DET", "ADJ") and prev.lower not in _PREPOSITIONS
 
     def _speech_lemma(self, toks: list[Tok], t: Tok) -> str:
         if t.i + 1 < len(toks) and (t.lower, toks[t.i + 1].lower) in self.lex.multi:
@@ -684,6 +694,8 @@ class ArticleAnalysis:
         sentence_like = bool(re.search(r"[.!?…]$|[.!?;:]\s", content)) or not sp.closed
         if is_name_or_title(sp, content):
             return False, None
+        if not sentence_like and named_in_context(self.view, sp, self.lex.noun_class("naming")):
+            return False, None
         att: _Attribution | None = None
         if sp.incises:
             att = self._incise_cue(k, toks)
@@ -769,10 +781,13 @@ class ArticleAnalysis:
         first: Tok | None = None
         while cur.head >= 0 and cur.head != cur.i and cur.head not in seen:
             seen.add(cur.i)
+            came_from = cur
             cur = toks[cur.head]
             if cur.quoted:
                 continue
-            if self._is_speech(toks, cur) and cur.pos in ("VERB", "AUX"):
+            if came_from.dep.startswith("nsubj") and not came_from.quoted:
+                break  # the quoted words sit inside a subject ("Le mouvement des « gilets jaunes » a dit")
+            if self._is_speech(toks, cur) and self._verbal(toks, cur):
                 first = first or cur
                 subj = self._subject_of(toks, cur)
                 if subj and self._known_subject(subj):
@@ -914,7 +929,8 @@ class ArticleAnalysis:
         # a pull-quote repeats words already attributed in the article
         key = fold(self.view[sp.start : sp.end]).strip(" .!?…,;")
         for f in self.found:
-            if f.kind == "direct" and f.mention is not None and fold(self.view[f.start : f.end]).strip(" .!?…,;") == key:
+            if f.kind == "direct" and f.mention is not None and \
+                    fold(self.view[f.start : f.end]).strip(" .!?…,;") == key:
                 return _Attribution(f.cue, f.mention)
         # the quotation just before, in the same sentence ("dénonce « X » : « Y »")
         for f in reversed(self.found):

@@ -266,3 +266,24 @@ def is_name_or_title(sp: MarkSpan, content: str) -> bool:
     content_words = [w for w in ws if w.lower().replace("’", "'") not in _TITLE_STOP]
     lead = [w.split("'")[-1].split("’")[-1] for w in content_words]
     return bool(lead) and all(w[:1].isupper() for w in lead if w)
+
+
+_NAMING_SKIP = frozenset("le la les l' un une des du de d' au aux son sa ses leur leurs notre nos ce cet cette".split())
+
+
+def named_in_context(view: str, sp: MarkSpan, naming: set[str]) -> bool:
+    """Do the words before the marks introduce a name ("le plan « … »", "baptisé « … »", "la loi dite « … »")?"""
+    context = view[max(0, sp.open_pos - 60) : sp.open_pos]
+    cut = max(context.rfind(c) for c in ".!?»”\"«“:;,(\n")
+    before = words(context[cut + 1 :])
+    for n in range(len(before) - 1, max(-1, len(before) - 5), -1):
+        low = before[n].lower().replace("’", "'").split("'")[-1]
+        if low in _NAMING_SKIP:
+            continue
+        if low in ("dit", "dite", "dits", "dites") and n > 0 and before[n - 1].lower() in _ETRE_FORMS:
+            return False  # "s'est dite « satisfaite »" reports words; "la loi dite « … »" names
+        return low in naming
+    return False
+
+
+_ETRE_FORMS = frozenset("est sont était étaient s'est se sera serait".split())
