@@ -501,19 +501,8 @@ class ArticleAnalysis:
                 return None
             if t.lower in _DETS or t.lower in TITLES or _is_cap(t) or t.lower.rstrip(".") in TITLES:
                 break
-            if t.pos == "ADP" or t.lower in ("au", "aux", "lors", "en", "dans", "devant", "sous", "à"):
-                j += 1
-                while j < n and toks[j].text not in ",.;" and (
-                    toks[j].lower in _DETS or toks[j].pos in ("NOUN", "ADJ", "ADP", "PROPN", "NUM", "DET")
-                ):
-                    prev = toks[j - 1]
-                    after_prep = prev.pos == "ADP" or prev.lower in _PREPOSITIONS
-                    # "dans un entretien à Nice-Matin la conseillère X": a determiner or a name that no
-                    # preposition introduces opens the subject
-                    if not after_prep and (toks[j].lower in _DETS or toks[j].lower in TITLES
-                                           or (_is_cap(toks[j]) and not _is_cap(prev))):
-                        break
-                    j += 1
+            if t.lower in _PREPOSITIONS or t.lower == "lors" or t.pos == "ADP":
+                j = self._skip_object(toks, j + 1)
                 continue
             j += 1
         if j >= n:
@@ -531,6 +520,23 @@ class ArticleAnalysis:
                 e += 1
             out = toks[j:e]
         return out
+
+    def _skip_object(self, toks: list[Tok], j: int) -> int:
+        """Index after the object of a preposition: determiners, one word, and its "de …" complements."""
+        n = len(toks)
+        while j < n and not toks[j].quoted and toks[j].text not in ",.;:!?»«":
+            while j < n and (toks[j].lower in _DETS or toks[j].lower in ("d'", "de")):
+                j += 1
+            if j >= n or toks[j].text in ",.;:!?»«":
+                return j
+            j += 1
+            while j < n and toks[j].pos == "ADJ":
+                j += 1
+            if j < n and toks[j].lower in ("de", "d'", "du", "des"):
+                j += 1
+                continue
+            return j
+        return j
 
     def _np_before(self, toks: list[Tok], i: int) -> list[Tok] | None:
         """Subject before verb index i by word order: the last comma-separated noun phrase."""

@@ -20,7 +20,7 @@ _PLACEHOLDER = "cela"
 _TAIL_WORDS = 12
 _SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
-_CUE_BEFORE = re.compile(r"(?:[,»”\"]|\bl')\s*(?:[\w'-]+\s+){0,2}$")
+_CUE_BEFORE = re.compile(r"(?:(?:^|[^»”\"\s])\s*,|\bl')\s*(?:[\w'-]+\s+){0,2}$")
 
 
 @dataclass(slots=True)
@@ -56,7 +56,7 @@ def _paragraphs_of(text: str) -> list[tuple[int, int]]:
 
 _PLAIN_TOKEN = re.compile(
     r"(?:[LlDdJjMmNnSsTtCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)'"
-    r"|-t-(?:il|elle|on|ils|elles)\b|-(?:il|elle|on|ils|elles)\b"
+    r"|-t(?=-(?:il|elle|on|ils|elles)\b)|-(?:il|elle|on|ils|elles)\b"
     r"|M\.(?=\s)|[^\W\d_]+(?:-(?!t-|il\b|elle\b|on\b|ils\b|elles\b)[^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]"
 )
 
@@ -118,10 +118,25 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
 
     Quotation marks around a name or title ("« Le Figaro »") are decided without a parse.
     """
-    if any(not is_name_or_title(spans[k], view[spans[k].start : spans[k].end]) for k in unit.spans) \
-            if spans else unit.spans:
+    if not spans and unit.spans:
         return True
+    # a quotation standing on its own ("« … », a-t-il dit", "X a déclaré : « … »") is attributed from
+    # the words around it; one embedded in the sentence ("a salué « un premier pas »") needs the parse
+    prev_end = unit.start
+    for k in unit.spans:
+        sp = spans[k]
+        before = view[prev_end : sp.open_pos].strip()
+        prev_end = sp.outer_end
+        if before and not before.endswith(":") and not is_name_or_title(sp, view[sp.start : sp.end]):
+            return True
     segment = view[unit.start : unit.end]
+    if unit.spans:
+        # only the words outside the quotation marks can hold a cue to parse for
+        chars = list(segment)
+        for k in unit.spans:
+            a, b = spans[k].open_pos - unit.start, spans[k].outer_end - unit.start
+            chars[a:b] = "«" + " " * max(0, b - a - 2) + "»" if b - a >= 2 else chars[a:b]
+        segment = "".join(chars)
     if _SOURCE_WORDS.search(segment):
         return True
     found = list(_WORD.finditer(segment))
@@ -318,7 +333,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     comp = _component(nlp)
     lex = comp.lexicon
     prepared = []
-    texts: list[str] = []
+    texts: list[Doc] = []
     for art in articles:
         paragraphs = [(p.start, p.end) for p in art.paragraphs]
         spans, units, parts = _prepare(art.text, art.analysis_text, paragraphs, lex)
@@ -329,7 +344,12 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         for u, flag in zip(units, flags, strict=True):
             if flag:
                 chars[u.start : u.end] = _masked(art.analysis_text, u, spans, comp.mask_min_words, lex)
-        texts.append("".join(chars))
+        # each parsed sentence is its own sentence for the parser: no arc crosses a unit boundary
+        doc = nlp.make_doc("".join(chars))
+        starts = {u.start for u, flag in zip(units, flags, strict=True) if flag}
+        for t in doc:
+            t.is_sent_start = t.i == 0 or t.idx in starts
+        texts.append(doc)
     unused = ("ner", "lemmatizer", "attribute_ruler")
     skip = [n for n in nlp.pipe_names if n in unused or isinstance(nlp.get_pipe(n), QuoteComponent)]
     with nlp.select_pipes(disable=skip):
