@@ -31,7 +31,7 @@ _ADVERBS_IN_CUE = frozenset(
     "toutefois également alors encore ensuite aussi ainsi déjà enfin plutôt pourtant bien même cependant".split()
 )
 _LOWER_CONNECT = frozenset("de du des d' la le l' à et".split())
-_SUBORDINATE = re.compile(r"(?:tant qu|parce qu|puisqu|lorsqu|quand |si |afin qu|pour qu|bien qu|dès qu|qu)")
+SUBORDINATE = re.compile(r"(?:tant qu|parce qu|puisqu|lorsqu|quand |si |afin qu|pour qu|bien qu|dès qu|qu)")
 
 
 @dataclass(slots=True)
@@ -811,7 +811,7 @@ class ArticleAnalysis:
     def _clause_quote(self, toks: list[Tok], sp: MarkSpan, unit: Unit) -> _Attribution | None:
         """Quoted words holding a finite clause, in a sentence whose subject is a named person."""
         text = self.view[sp.start : sp.end].lower()
-        if len(words(text)) < 4 or not _SUBORDINATE.match(text):
+        if len(words(text)) < 4 or not SUBORDINATE.match(text):
             return None
         root = next((t for t in toks if t.dep == "ROOT" and not t.quoted), None)
         if root is None:

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from recoupe.model import Article, Quote
-from recoupe.quotes.attribute import ArticleAnalysis, Found, Tok
+from recoupe.quotes.attribute import SUBORDINATE, ArticleAnalysis, Found, Tok
 from recoupe.quotes.detect import MarkSpan, Unit, find_mark_spans, is_name_or_title, split_incises, split_units
 from recoupe.quotes.lexicon import Lexicon, load_lexicon
 
@@ -123,12 +123,16 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
     # a quotation standing on its own ("« … », a-t-il dit", "X a déclaré : « … »") is attributed from
     # the words around it; one embedded in the sentence ("a salué « un premier pas »") needs the parse
     prev_end = unit.start
+    embedded = False
     for k in unit.spans:
         sp = spans[k]
         before = view[prev_end : sp.open_pos].strip()
         prev_end = sp.outer_end
-        if before and not before.endswith(":") and not is_name_or_title(sp, view[sp.start : sp.end]):
-            return True
+        content = view[sp.start : sp.end]
+        if before and not before.endswith(":") and not is_name_or_title(sp, content):
+            if SUBORDINATE.match(content.lower()):
+                return True
+            embedded = True  # parsed only if a speech verb may govern it (below)
     segment = view[unit.start : unit.end]
     if unit.spans:
         # only the words outside the quotation marks can hold a cue to parse for
@@ -144,7 +148,10 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
     for n, w in enumerate(ws):
         if not (lex.lemma_of_form(w) or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
             continue
-        # a reported clause ("a indiqué que"), a postposed cue ("…, a précisé X") or "l'a annoncé"
+        # a quotation it may govern, a reported clause ("a indiqué que"), a postposed cue
+        # ("…, a précisé X") or "l'a annoncé"
+        if embedded:
+            return True
         if any(x in ("que", "qu") or x.startswith("qu'") for x in ws[n + 1 : n + 5]):
             return True
         if _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()]):
