@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import xxhash
 
-from recoupe.minhash import WordHasher, band_keys, candidate_pairs, shingle_hashes, signatures
-from recoupe.model import Article, Passage, PassageOccurrence
+from recoupe.minhash import WordHasher, band_keys, candidate_pairs, shingle_hashes, signatures, sorted_unique
+from recoupe.model import Article, Paragraph, Passage, PassageOccurrence
 from recoupe.settings import Settings
 
 # Scrape residue and site furniture: never content, whatever else two articles share.
@@ -35,13 +35,17 @@ _PASSAGE_SHINGLE = 3  # paragraphs are short: smaller shingles tolerate a change
 _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS = 16, 8, 2
 
 
-def normalise(text: str) -> str:
-    """Case-, typography-, punctuation- and spacing-insensitive form of a text (words joined by spaces)."""
+def words(text: str) -> list[str]:
+    """The words of a text, case-, typography- and punctuation-insensitive."""
     for old, new in _TYPOGRAPHY:  # str.replace beats str.translate by far on mostly-ASCII text
         if old in text:
             text = text.replace(old, new)
-    t = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(_WORD.findall(t))
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def normalise(text: str) -> str:
+    """Case-, typography-, punctuation- and spacing-insensitive form of a text (words joined by spaces)."""
+    return " ".join(words(text))
 
 
 def is_boilerplate(paragraph: str) -> bool:
@@ -63,7 +67,8 @@ def content_paragraphs(article: Article) -> list[tuple[int, str]]:
 
 def article_words(article: Article) -> list[str]:
     """The normalised words of an article's content paragraphs."""
-    return " ".join(t for _, t in content_paragraphs(article)).split()
+    text = article.analysis_text
+    return words("\n".join(raw for p in article.paragraphs if not is_boilerplate(raw := text[p.start : p.end])))
 
 
 def _chunks(n: int, size: int) -> Iterator[range]:
@@ -71,50 +76,52 @@ def _chunks(n: int, size: int) -> Iterator[range]:
         yield range(s, min(n, s + size))
 
 
-class _Shingler:
-    """Shingle hashes of word lists, batch-first, with per-document sets computed on demand."""
+WordsOf = Callable[[int], list[str]]  # the words of document i, computed when asked (never all kept)
 
-    def __init__(self, k: int) -> None:
+
+class _Shingler:
+    """Shingle hashes of documents' words, batch-first; word lists are never all held at once."""
+
+    def __init__(self, k: int, words_of: WordsOf) -> None:
         self.k = k
+        self.words_of = words_of
         self.hasher = WordHasher()
 
-    def batch(self, docs: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Shingle hashes of several documents and the index (within `docs`) each belongs to."""
+    def batch(self, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle hashes of the documents `ids` and the position (within `ids`) each belongs to."""
+        docs = [self.words_of(i) for i in ids]
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         bounds = np.concatenate(([0], np.cumsum(lengths)))
-        flat = [w for d in docs for w in d]
-        wh = np.array(self.hasher.hash_words(flat), dtype=np.uint64)
+        wh = np.array(self.hasher.hash_words([w for d in docs for w in d]), dtype=np.uint64)
         return shingle_hashes(wh, bounds, self.k)
 
-    def sets(self, docs: Sequence[list[str]], wanted: Sequence[int]) -> dict[int, np.ndarray]:
-        """Sorted distinct shingle hashes of the documents at positions `wanted`, computed in batches."""
-        out: dict[int, np.ndarray] = {}
-        for chunk in _chunks(len(wanted), _CHUNK):
-            ids = [wanted[i] for i in chunk]
-            h, doc_of = self.batch([docs[i] for i in ids])
-            order = np.lexsort((h, doc_of))
-            h, doc_of = h[order], doc_of[order]
-            keep = np.ones(len(h), dtype=bool)
-            keep[1:] = (h[1:] != h[:-1]) | (doc_of[1:] != doc_of[:-1])
-            h, doc_of = h[keep], doc_of[keep]
-            bounds = np.searchsorted(doc_of, np.arange(len(ids) + 1))
-            for k, i in enumerate(ids):
-                out[i] = h[bounds[k] : bounds[k + 1]]
-        return out
+    def candidates(self, n: int, num_perm: int, bands: int, rows: int) -> np.ndarray:
+        """Index pairs of the n documents that share an LSH band of their MinHash signatures.
 
+        On the way, keeps each document's sorted distinct shingle hashes (32 bits: compact, and
+        collisions are negligible at these set sizes) for the exact check, in one flat array.
+        """
+        keys = np.zeros((n, bands), dtype=np.uint64)
+        valid = np.zeros(n, dtype=bool)
+        values: list[np.ndarray] = []
+        counts = np.zeros(n, dtype=np.int64)
+        for chunk in _chunks(n, _CHUNK):
+            h, doc_of = self.batch(chunk)
+            sig = signatures(h, doc_of, len(chunk), num_perm)
+            keys[chunk.start : chunk.stop] = band_keys(sig, bands, rows)
+            valid[chunk.start : chunk.stop] = np.bincount(doc_of, minlength=len(chunk)) > 0
+            # one sort of (document, hash) packed in 64 bits, document in the high bits
+            packed = sorted_unique((doc_of.astype(np.uint64) << np.uint64(32)) | (h >> np.uint64(32)))
+            values.append((packed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+            owner = (packed >> np.uint64(32)).astype(np.int64)
+            counts[chunk.start : chunk.stop] = np.bincount(owner, minlength=len(chunk))
+        self.values = np.concatenate(values) if values else np.zeros(0, dtype=np.uint32)
+        self.offsets = np.concatenate(([0], np.cumsum(counts)))
+        return candidate_pairs(keys, valid)
 
-def _lsh_candidates(docs: Sequence[list[str]], shingler: _Shingler, num_perm: int, bands: int, rows: int) -> np.ndarray:
-    """Index pairs of documents that share an LSH band of their MinHash signatures."""
-    n = len(docs)
-    keys = np.zeros((n, bands), dtype=np.uint64)
-    valid = np.zeros(n, dtype=bool)
-    for chunk in _chunks(n, _CHUNK):
-        part = [docs[i] for i in chunk]
-        h, doc_of = shingler.batch(part)
-        sig = signatures(h, doc_of, len(part), num_perm)
-        keys[chunk.start : chunk.stop] = band_keys(sig, bands, rows)
-        valid[chunk.start : chunk.stop] = np.bincount(doc_of, minlength=len(part)) > 0
-    return candidate_pairs(keys, valid)
+    def set_of(self, i: int) -> np.ndarray:
+        """Sorted distinct shingle hashes of document i (after `candidates`)."""
+        return self.values[self.offsets[i] : self.offsets[i + 1]]
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> int:
@@ -129,13 +136,11 @@ def near_duplicate_pairs(articles: Sequence[Article], settings: Settings) -> lis
     """
     if len(articles) < 2:
         return []
-    docs = [article_words(a) for a in articles]
-    shingler = _Shingler(settings.shingle_size)
-    cands = _lsh_candidates(docs, shingler, settings.num_perm, settings.lsh_bands, settings.lsh_rows)
-    sets = shingler.sets(docs, np.unique(cands).tolist())
+    shingler = _Shingler(settings.shingle_size, lambda i: article_words(articles[i]))
+    cands = shingler.candidates(len(articles), settings.num_perm, settings.lsh_bands, settings.lsh_rows)
     out: list[tuple[str, str, float]] = []
     for i, j in cands.tolist():
-        a, b = sets[i], sets[j]
+        a, b = shingler.set_of(i), shingler.set_of(j)
         if not a.size or not b.size:
             continue
         inter = _overlap(a, b)
@@ -145,6 +150,13 @@ def near_duplicate_pairs(articles: Sequence[Article], settings: Settings) -> lis
             out.append((x, y, round(sim, 4)))
     out.sort()
     return out
+
+
+def _paragraph(article: Article, index: int) -> Paragraph:
+    para = article.paragraphs[index] if index < len(article.paragraphs) else None
+    if para is None or para.index != index:
+        para = next(p for p in article.paragraphs if p.index == index)
+    return para
 
 
 def _seen_key(article: Article) -> tuple[bool, str, int]:
@@ -176,29 +188,34 @@ def reused_passages(articles: Sequence[Article], settings: Settings) -> list[Pas
     paragraphs are the same passage when their word-trigram Jaccard similarity reaches
     `passage_similarity`. Paragraphs shorter than `passage_min_chars` and boilerplate are ignored.
     """
-    items: list[tuple[int, int, str]] = []  # (article position, paragraph index, normalised text)
+    items: list[tuple[int, int]] = []  # (article position, paragraph index)
+    first_of: dict[int, int] = {}  # hash of the normalised text -> first item with it
+    uf = _UnionFind(0)
     for pos, art in enumerate(articles):
         for idx, norm in content_paragraphs(art):
             if len(norm) >= settings.passage_min_chars:
-                items.append((pos, idx, norm))
+                k = len(items)
+                items.append((pos, idx))
+                uf.parent.append(k)
+                j = first_of.setdefault(xxhash.xxh64_intdigest(norm.encode("utf-8")), k)
+                if j != k:
+                    uf.union(j, k)
     if len(items) < 2:
         return []
-    uf = _UnionFind(len(items))
-    first_of: dict[str, int] = {}
-    for k, (_, _, norm) in enumerate(items):
-        j = first_of.setdefault(norm, k)
-        if j != k:
-            uf.union(j, k)
+
+    def paragraph_words(k: int) -> list[str]:
+        art = articles[items[k][0]]
+        para = _paragraph(art, items[k][1])
+        return words(art.analysis_text[para.start : para.end])
+
     # near-verbatim copies: MinHash + LSH over word trigrams, then an exact Jaccard check
-    docs = [norm.split() for _, _, norm in items]
-    shingler = _Shingler(_PASSAGE_SHINGLE)
-    cands = _lsh_candidates(docs, shingler, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
+    shingler = _Shingler(_PASSAGE_SHINGLE, paragraph_words)
+    cands = shingler.candidates(len(items), _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
     cands = cands[np.fromiter((items[i][0] != items[j][0] for i, j in cands.tolist()), dtype=bool, count=len(cands))]
-    sets = shingler.sets(docs, np.unique(cands).tolist())
     for i, j in cands.tolist():
         if uf.find(i) == uf.find(j):
             continue
-        a, b = sets[i], sets[j]
+        a, b = shingler.set_of(i), shingler.set_of(j)
         inter = _overlap(a, b)
         if inter / (a.size + b.size - inter) >= settings.passage_similarity:
             uf.union(i, j)
@@ -215,10 +232,11 @@ def reused_passages(articles: Sequence[Article], settings: Settings) -> list[Pas
             art = articles[items[k][0]]
             occurrences.append(PassageOccurrence(art.id, art.file, items[k][1], art.published, first_seen=n == 0))
         first_art, first_idx = articles[items[members[0]][0]], items[members[0]][1]
-        para = first_art.paragraphs[first_idx]
+        para = _paragraph(first_art, first_idx)
+        norm = normalise(first_art.analysis_text[para.start : para.end])
         passages.append(
             Passage(
-                id="p" + xxhash.xxh64_hexdigest(items[members[0]][2].encode("utf-8")),
+                id="p" + xxhash.xxh64_hexdigest(norm.encode("utf-8")),
                 text=first_art.text[para.start : para.end],
                 occurrences=occurrences,
             )

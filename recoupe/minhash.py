@@ -121,6 +121,17 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return key ^ (np.arange(bands, dtype=np.uint64) * _GOLD)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort and a mask: numpy's hash-based unique is slow on 64-bit keys)."""
+    v = np.sort(values)
+    if len(v) < 2:
+        return v
+    keep = np.empty(len(v), dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
+
+
 def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None, max_bucket: int = 300) -> np.ndarray:
     """(m, 2) int64 array of document index pairs (i < j) sharing at least one band key.
 
@@ -134,7 +145,7 @@ def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None, max_bucke
     found: list[np.ndarray] = []
     for b in range(keys.shape[1]):
         col = keys[doc_ids, b]
-        order = np.argsort(col, kind="stable")
+        order = np.argsort(col)
         sk, sd = col[order], doc_ids[order]
         if len(sk) < 2:
             continue
@@ -148,13 +159,14 @@ def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None, max_bucke
         if len(twos):
             found.append(np.stack([sd[twos], sd[twos + 1]], axis=1))
         big = (lengths > 2) & (lengths <= max_bucket)
-        for s, m in zip(starts[big], lengths[big], strict=True):
-            members = sd[s : s + m]
+        for m in np.unique(lengths[big]).tolist():  # runs of one length at a time, all at once
+            at = starts[big & (lengths == m)]
+            members = sd[at[:, None] + np.arange(m)]
             i, j = np.triu_indices(m, 1)
-            found.append(np.stack([members[i], members[j]], axis=1))
+            found.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    codes = sorted_unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack([codes // n, codes % n], axis=1)
