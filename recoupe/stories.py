@@ -56,7 +56,7 @@ _MAX_MEMBERS = 16  # latest members of a story compared with a newcomer
 _COMMON_DF = 0.05  # terms in more than this share of the articles never serve as lookup keys
 _MAX_COMMON = 100  # ... nor terms in more articles than this, however large the corpus
 _MAX_POSTING = 32  # a lookup term remembers the latest stories it appeared in, no more
-_KEEP_TERMS = 20000  # up to this many articles, everything stays in memory (terms, vectors of every story)
+_KEEP_TERMS = 5000  # up to this many articles, everything stays in memory (terms, vectors of every story)
 _SUMMARY_TERMS = 60  # beyond, a closed story keeps one summary vector of this many terms
 
 
