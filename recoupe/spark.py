@@ -281,48 +281,57 @@ def quote_partition(articles: Iterable[Article], settings: Settings) -> Iterator
         yield from run(batch)
 
 
-def _lsh_keys(docs: Sequence[list[str]], shingle_size: int, settings: Settings) -> list[list[int]]:
-    """LSH band keys of each document's MinHash signature (empty for a document without shingles)."""
+def _lsh_keys(docs: Sequence[list[str]], shingle_size: int, num_perm: int, bands: int, rows: int) -> list[list[int]]:
+    """LSH band keys of each document's MinHash signature, hashed as the dedup module hashes (none if no shingle)."""
     import numpy as np
 
     from recoupe.dedup import _Shingler
     from recoupe.minhash import band_keys, signatures
 
-    if not docs:
-        return []
-    h, doc_of = _Shingler(shingle_size).batch(docs)
-    sig = signatures(h, doc_of, len(docs), settings.num_perm)
-    keys = band_keys(sig, settings.lsh_bands, settings.lsh_rows)
-    valid = np.bincount(doc_of, minlength=len(docs)) > 0
-    return [keys[i].tolist() if valid[i] else [] for i in range(len(docs))]
+    out: list[list[int]] = []
+    shingler = _Shingler(shingle_size, lambda i: docs[i])
+    for start in range(0, len(docs), 4096):
+        chunk = range(start, min(len(docs), start + 4096))
+        h, doc_of = shingler.batch(chunk)
+        keys = band_keys(signatures(h, doc_of, len(chunk), num_perm), bands, rows)
+        valid = np.bincount(doc_of, minlength=len(chunk)) > 0
+        out.extend(keys[i].tolist() if valid[i] else [] for i in range(len(chunk)))
+    return out
 
 
-def article_band_keys(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[tuple[int, int], str]]:
-    """((band, key), article id) for every band of every article's signature, one batch per partition."""
+def article_band_keys(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[int, str]]:
+    """(band key, article id) for every band of every article's signature, one batch per partition.
+
+    `minhash.band_keys` already mixes the band number into each key, so keys of different bands differ.
+    """
     from recoupe.dedup import article_words
 
     arts = list(articles)
-    for art, keys in zip(arts, _lsh_keys([article_words(a) for a in arts], settings.shingle_size, settings),
-                         strict=True):
-        for band, key in enumerate(keys):
-            yield (band, key), art.id
+    docs = [article_words(a) for a in arts]
+    s = settings
+    for art, keys in zip(arts, _lsh_keys(docs, s.shingle_size, s.num_perm, s.lsh_bands, s.lsh_rows), strict=True):
+        for key in keys:
+            yield key, art.id
 
 
-def paragraph_keys(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[Any, str]]:
-    """(key, article id) for each paragraph that `reused_passages` compares: its exact text and its LSH bands."""
-    from recoupe.dedup import _PASSAGE_SHINGLE, content_paragraphs
+def paragraph_keys(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[int, str]]:
+    """(key, article id) for each paragraph `reused_passages` compares: its exact text and its LSH band keys."""
+    import xxhash
+
+    from recoupe.dedup import _PASSAGE_BANDS, _PASSAGE_PERM, _PASSAGE_ROWS, _PASSAGE_SHINGLE, content_paragraphs
 
     items: list[tuple[str, str]] = []
     for art in articles:
         for _, norm in content_paragraphs(art):
             if len(norm) >= settings.passage_min_chars:
                 items.append((art.id, norm))
+    docs = [n.split() for _, n in items]
     for (art_id, norm), keys in zip(
-        items, _lsh_keys([n.split() for _, n in items], _PASSAGE_SHINGLE, settings), strict=True
+        items, _lsh_keys(docs, _PASSAGE_SHINGLE, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS), strict=True
     ):
-        yield ("=", norm), art_id
-        for band, key in enumerate(keys):
-            yield (band, key), art_id
+        yield -1 - xxhash.xxh64_intdigest(norm.encode("utf-8")), art_id
+        for key in keys:
+            yield key, art_id
 
 
 def _max_bucket() -> int:
@@ -342,9 +351,9 @@ def _bucket_pairs(members: Iterable[str], max_bucket: int) -> Iterator[tuple[str
             yield a, b
 
 
-def _bucket_star(key: Any, members: Iterable[str], max_bucket: int | None) -> Iterator[tuple[str, str]]:
+def _bucket_star(members: Iterable[str]) -> Iterator[tuple[str, str]]:
     ids = sorted(set(members))
-    if len(ids) < 2 or (max_bucket is not None and not isinstance(key[0], str) and len(ids) > max_bucket):
+    if len(ids) < 2:
         return
     for b in ids[1:]:
         yield ids[0], b
@@ -457,15 +466,18 @@ def near_duplicates(
 
 
 def passages(articles: RDD[tuple[str, Article]], settings: Settings, local_limit: int = 0) -> RDD[Passage]:
-    """`dedup.reused_passages` per block of articles that share a paragraph key (exact or LSH)."""
+    """`dedup.reused_passages` per block of articles that share a paragraph key (exact or LSH).
+
+    No bucket is skipped here, however large: `reused_passages` skips LSH buckets over `max_bucket`
+    paragraphs, and only a block holding the whole bucket sees it as large as the corpus does.
+    """
     from recoupe.dedup import reused_passages
 
-    max_bucket = _max_bucket()
     edges = (
         articles.values()
         .mapPartitions(lambda it: paragraph_keys(it, settings))
         .groupByKey()
-        .flatMap(lambda kv: _bucket_star(kv[0], kv[1], max_bucket))
+        .flatMap(lambda kv: _bucket_star(kv[1]))
     )
     return _blocks(articles, edges, local_limit).flatMap(lambda block: reused_passages(block, settings))
 
