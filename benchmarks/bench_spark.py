@@ -72,10 +72,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str]) -> tuple[float, int, str]:
-    """Wall time, peak resident bytes of the process tree, and the last line the command printed."""
+def measure(cmd: list[str], log: Path) -> tuple[float, int, str]:
+    """Wall time, peak resident bytes of the process tree, and the last line the command printed (stderr to log)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
     peak = 0
     done = threading.Event()
 
@@ -92,7 +93,7 @@ def measure(cmd: list[str]) -> tuple[float, int, str]:
     done.set()
     sampler.join()
     if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}: see {log}")
     lines = out.strip().splitlines()
     return elapsed, peak, lines[-1] if lines else ""
 
@@ -160,7 +161,7 @@ def main() -> None:
             written = write_corpus(n, corpus)
             for path in ("single", "spark"):
                 cmd = [sys.executable, __file__, "--only", path, "--corpus", str(corpus), "--work", str(work)]
-                elapsed, peak, summary = measure(cmd + (["--quotes"] if args.quotes else []))
+                elapsed, peak, summary = measure(cmd + (["--quotes"] if args.quotes else []), work / f"{path}.log")
                 times[path][n] = elapsed
                 print(f"n={written} path={path} time_s={elapsed:.1f} peak_rss_mb={peak / 2**20:.0f} "
                       f"articles_per_s={written / elapsed:.0f} found={summary}", flush=True)
