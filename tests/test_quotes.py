@@ -262,3 +262,15 @@ def test_tagger_noun_reading_of_a_speech_verb(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, text))
     assert [q.text for q in qs] == ["trop timide", "Il faudra aller plus loin"]
     assert [q.speaker for q in qs] == [None, None]
+
+
+def test_crowds_documents_and_pour_with_a_role(nlp) -> None:  # noqa: ANN001
+    text = ("Le maire de Saint-Aubin, Pierre Lemoine, a annoncé la fermeture de l'école du hameau.\n\n"
+            "«On ne lâchera rien !» ont scandé les parents devant la mairie.\n\n"
+            "Pour le maire, « il n'est pas question de revenir en arrière ». « Les effectifs ne le permettent "
+            "plus », a-t-il justifié.\n\n"
+            "« La décision est actée », indique un communiqué de la préfecture.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == [None, "Pierre Lemoine", "Pierre Lemoine", "préfecture"]
+    assert qs[0].speaker_mention == "les parents"
+    assert qs[3].speaker_type == "ORG"

@@ -62,6 +62,7 @@ class Mention:
     gender: str | None = None
     role: str | None = None
     guessed: bool = False  # resolved by recency only (a role noun no apposition explains)
+    plural: bool = False
 
 
 @dataclass(slots=True)
@@ -350,7 +351,7 @@ class ArticleAnalysis:
 
     # ---- history ---------------------------------------------------------------------------
     def _push(self, m: Mention, pos: int, paragraph: int) -> None:
-        if m.entity is None and not m.anonymous:
+        if (m.entity is None and not m.anonymous) or m.plural:
             return
         gender = m.gender or (m.entity.gender if m.entity else None)
         self.history.append(_Hist(pos, paragraph, m.entity, gender, True, m.anonymous))
@@ -611,8 +612,19 @@ class ArticleAnalysis:
                            role=h.entity.roles[0] if h.entity and h.entity.roles else None)
         det_gender = _DET_GENDER.get(first.lower) or noun_gender(head.lower)
         anon = self.lex.noun_class("anonymous")
+        documents = self.lex.noun_class("document")
+        if head.lower in documents:
+            # "un communiqué de la préfecture": the organisation behind the document speaks
+            k = np.index(head) + 1 if head in np else len(np)
+            if k < len(np) and np[k].lower in ("de", "d'", "du", "des"):
+                inner = self._resolve(toks, np[k:], paragraph)
+                if inner is not None and inner.entity is not None:
+                    return inner
         if first.lower in _INDEFINITE or any(t.lower in anon for t in np[:3]):
             return Mention(start, end, None, anonymous=True, gender=det_gender)
+        if first.lower in ("les", "ces", "certains", "certaines") and head.lower not in orgs \
+                and not any(t.start in self.entity_at for t in np):
+            return Mention(start, end, None, anonymous=True, plural=True)  # "ont scandé les manifestants"
         if head.lower in orgs:
             return Mention(start, end, self._org_for(np, head), gender=None)
         if len(np) == 1 and _is_cap(first):
@@ -846,8 +858,7 @@ class ArticleAnalysis:
                 m = self._resolve(toks, np, unit.paragraph)
                 if m is None or m.guessed or (m.entity is None and not m.anonymous):
                     continue
-                if t.lower == "pour" and not any(x.start in self.entity_at for x in np) and not (
-                        m.entity is not None and m.entity.type == "ORG"):
+                if t.lower == "pour" and not any(x.start in self.entity_at for x in np) and m.entity is None:
                     continue
                 return _Attribution((t.start, t.end), m)
         return None
