@@ -274,3 +274,11 @@ def test_crowds_documents_and_pour_with_a_role(nlp) -> None:  # noqa: ANN001
     assert [q.speaker for q in qs] == [None, "Pierre Lemoine", "Pierre Lemoine", "préfecture"]
     assert qs[0].speaker_mention == "les parents"
     assert qs[3].speaker_type == "ORG"
+
+
+def test_quote_without_cue_goes_to_the_subject_before(nlp) -> None:  # noqa: ANN001
+    text = ("Le président du club, Marc Olivier, a réuni les joueurs lundi. Le dirigeant s'est montré confiant. "
+            "« Nous trouverons une solution avant la fin de la saison. »")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("Nous trouverons une solution avant la fin de la saison.", "Marc Olivier")]

@@ -928,8 +928,10 @@ class ArticleAnalysis:
             np = self._subject_of(toks, root) if root is not None else None
         if not np or not (np[0].lower in _DETS or _is_cap(np[0]) or np[0].lower in TITLES):
             return None
-        m = self._resolve(toks, np, sp.paragraph)
-        if m is None or m.guessed or m.entity is None or m.entity.type != "PER":
+        while np and (np[-1].lower in _CLITICS or np[-1].lower in ("ne", "n'")):
+            np = np[:-1]
+        m = self._resolve(toks, np, sp.paragraph) if np else None
+        if m is None or m.entity is None or m.entity.type != "PER":
             return None
         return Mention(sp.open_pos, sp.open_pos, m.entity, gender=m.gender, role=m.role)
 
@@ -956,6 +958,10 @@ class ArticleAnalysis:
                 if len(between) < 6 and f.mention is not None:
                     return _Attribution(f.cue, f.mention)
                 break
+        # "Le ministre s'est montré confiant. « … »": the subject of the sentence before
+        lead = self._leading_subject(sp)
+        if lead is not None:
+            return _Attribution(None, lead)
         h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=True)
         if h is None or h.paragraph < sp.paragraph - 1:
             return None
