@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import xxhash
 
-from recoupe.minhash import WordHasher, band_keys, candidate_pairs, shingle_hashes, signatures, sorted_unique
+from recoupe.minhash import band_keys, candidate_pairs, shingle_hashes, signatures, sorted_unique, text_word_hashes
 from recoupe.model import Article, Paragraph, Passage, PassageOccurrence
 from recoupe.settings import Settings
 
@@ -27,7 +27,10 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _TYPOGRAPHY = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u00a0", " "), ("\u202f", " "))
-_WORD = re.compile(r"\w+")
+# Non-ASCII punctuation left after NFKC: spaces, so that words are runs of letters and digits
+_SYMBOLS = "«»“”„‹›–—‐‑•·€°©®™§¶†‡′″‘’"
+# The same words as minhash.text_word_hashes finds on the bytes: ASCII letters, digits, '_' or any non-ASCII
+_WORD = re.compile(r"[0-9a-zA-Z_\u0080-\U0010ffff]+")
 _CHUNK = 4096  # documents per signature batch: bounds memory whatever the corpus size
 _PASSAGE_SHINGLE = 3  # paragraphs are short: smaller shingles tolerate a changed word
 # Paragraphs have a few dozen shingles: a short signature keeps its bins filled (densified bins of a
@@ -35,12 +38,22 @@ _PASSAGE_SHINGLE = 3  # paragraphs are short: smaller shingles tolerate a change
 _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS = 16, 8, 2
 
 
-def words(text: str) -> list[str]:
-    """The words of a text, case-, typography- and punctuation-insensitive."""
+def fold(text: str) -> str:
+    """Lowercase NFKC text with typographic apostrophes and spaces unified and non-ASCII punctuation blanked."""
     for old, new in _TYPOGRAPHY:  # str.replace beats str.translate by far on mostly-ASCII text
         if old in text:
             text = text.replace(old, new)
-    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isascii():
+        for sym in _SYMBOLS:
+            if sym in text:
+                text = text.replace(sym, " ")
+    return text
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, case-, typography- and punctuation-insensitive."""
+    return _WORD.findall(fold(text))
 
 
 def normalise(text: str) -> str:
@@ -65,10 +78,15 @@ def content_paragraphs(article: Article) -> list[tuple[int, str]]:
     return out
 
 
+def article_content(article: Article) -> str:
+    """The article's content paragraphs (boilerplate left out), one per line."""
+    text = article.analysis_text
+    return "\n".join(raw for p in article.paragraphs if not is_boilerplate(raw := text[p.start : p.end]))
+
+
 def article_words(article: Article) -> list[str]:
     """The normalised words of an article's content paragraphs."""
-    text = article.analysis_text
-    return words("\n".join(raw for p in article.paragraphs if not is_boilerplate(raw := text[p.start : p.end])))
+    return words(article_content(article))
 
 
 def _chunks(n: int, size: int) -> Iterator[range]:
@@ -76,23 +94,19 @@ def _chunks(n: int, size: int) -> Iterator[range]:
         yield range(s, min(n, s + size))
 
 
-WordsOf = Callable[[int], list[str]]  # the words of document i, computed when asked (never all kept)
+TextOf = Callable[[int], str]  # the text of document i, computed when asked (never all kept)
 
 
 class _Shingler:
-    """Shingle hashes of documents' words, batch-first; word lists are never all held at once."""
+    """Shingle hashes of documents, batch-first and vectorised; texts are never all held at once."""
 
-    def __init__(self, k: int, words_of: WordsOf) -> None:
+    def __init__(self, k: int, text_of: TextOf) -> None:
         self.k = k
-        self.words_of = words_of
-        self.hasher = WordHasher()
+        self.text_of = text_of
 
     def batch(self, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Shingle hashes of the documents `ids` and the position (within `ids`) each belongs to."""
-        docs = [self.words_of(i) for i in ids]
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        bounds = np.concatenate(([0], np.cumsum(lengths)))
-        wh = np.array(self.hasher.hash_words([w for d in docs for w in d]), dtype=np.uint64)
+        wh, bounds = text_word_hashes([fold(self.text_of(i)) for i in ids])
         return shingle_hashes(wh, bounds, self.k)
 
     def candidates(self, n: int, num_perm: int, bands: int, rows: int) -> np.ndarray:
@@ -136,7 +150,7 @@ def near_duplicate_pairs(articles: Sequence[Article], settings: Settings) -> lis
     """
     if len(articles) < 2:
         return []
-    shingler = _Shingler(settings.shingle_size, lambda i: article_words(articles[i]))
+    shingler = _Shingler(settings.shingle_size, lambda i: article_content(articles[i]))
     cands = shingler.candidates(len(articles), settings.num_perm, settings.lsh_bands, settings.lsh_rows)
     out: list[tuple[str, str, float]] = []
     for i, j in cands.tolist():
@@ -203,13 +217,13 @@ def reused_passages(articles: Sequence[Article], settings: Settings) -> list[Pas
     if len(items) < 2:
         return []
 
-    def paragraph_words(k: int) -> list[str]:
+    def paragraph_text(k: int) -> str:
         art = articles[items[k][0]]
         para = _paragraph(art, items[k][1])
-        return words(art.analysis_text[para.start : para.end])
+        return art.analysis_text[para.start : para.end]
 
     # near-verbatim copies: MinHash + LSH over word trigrams, then an exact Jaccard check
-    shingler = _Shingler(_PASSAGE_SHINGLE, paragraph_words)
+    shingler = _Shingler(_PASSAGE_SHINGLE, paragraph_text)
     cands = shingler.candidates(len(items), _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
     cands = cands[np.fromiter((items[i][0] != items[j][0] for i, j in cands.tolist()), dtype=bool, count=len(cands))]
     for i, j in cands.tolist():

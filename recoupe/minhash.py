@@ -53,6 +53,43 @@ class WordHasher:
             return [cache[w] for w in words]
 
 
+# A word is a maximal run of ASCII letters, digits, '_' or non-ASCII characters: in UTF-8 bytes, of
+# [0-9A-Za-z_] or any byte >= 0x80, so words can be found and hashed on the encoded text with numpy.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_":
+    _WORD_BYTE[_c] = True
+_WORD_BYTE[0x80:] = True
+# Simple tabulation hashing: a word's hash is the XOR of random table entries, one per (byte, offset).
+_TABLE = np.random.default_rng(0x5EED).integers(0, 2**63, size=(256, 32), dtype=np.uint64) * _U64(2) + _U64(1)
+
+
+def text_word_hashes(texts: Sequence[str], seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the words of each text (see `_WORD_BYTE`), and where each text's words start.
+
+    Fully vectorised: the texts are encoded once, word boundaries found on the bytes, and each word
+    hashed by tabulation (XOR of a random entry per byte and offset in the word), then mixed.
+    Returns (hashes, bounds) with bounds of length len(texts) + 1.
+    """
+    joined = "\x00".join(t.replace("\x00", " ") for t in texts).encode("utf-8")
+    b = np.frombuffer(joined, dtype=np.uint8)
+    if not len(b):
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
+    isw = _WORD_BYTE[b]
+    edges = np.diff(isw.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    pos = np.flatnonzero(isw)
+    first = np.zeros(len(starts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    offset = np.arange(len(pos), dtype=np.int64) - np.repeat(first, lengths)
+    h = np.bitwise_xor.reduceat(_TABLE[b[pos], offset & 31], first) if len(first) else np.zeros(0, np.uint64)
+    h = mix64(h ^ (lengths.astype(np.uint64) * _GOLD) ^ _U64(seed))
+    seps = np.flatnonzero(b == 0)
+    text_starts = np.concatenate(([0], seps + 1))
+    bounds = np.concatenate((np.searchsorted(starts, text_starts), [len(starts)])).astype(np.int64)
+    return h, bounds
+
+
 def shingle_hashes(word_hashes: np.ndarray, bounds: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of the k-word shingles of each document and the document each belongs to.
 
