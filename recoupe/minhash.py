@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import xxhash
 
 _U64 = np.uint64
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -30,27 +29,6 @@ def mix64(x: np.ndarray) -> np.ndarray:
     x *= _M2
     x ^= x >> _U64(31)
     return x
-
-
-class WordHasher:
-    """Stable 64-bit hashes of words, cached so each distinct word is hashed once."""
-
-    __slots__ = ("cache", "seed")
-
-    def __init__(self, seed: int = 0) -> None:
-        self.seed = seed
-        self.cache: dict[str, int] = {}
-
-    def hash_words(self, words: Sequence[str]) -> list[int]:
-        """64-bit hashes of `words`, in order."""
-        cache = self.cache
-        try:
-            return [cache[w] for w in words]
-        except KeyError:
-            seed = self.seed
-            for w in set(words).difference(cache):
-                cache[w] = xxhash.xxh64_intdigest(w.encode("utf-8"), seed)
-            return [cache[w] for w in words]
 
 
 # A word is a maximal run of ASCII letters, digits, '_' or non-ASCII characters: in UTF-8 bytes, of

@@ -15,8 +15,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from recoupe.clean import clean_article
-from recoupe.dedup import article_words, near_duplicate_pairs, normalise, reused_passages
-from recoupe.minhash import WordHasher, band_keys, shingle_hashes, signatures
+from recoupe.dedup import article_words, fold, near_duplicate_pairs, normalise, reused_passages, words
+from recoupe.minhash import band_keys, shingle_hashes, signatures, text_word_hashes
 from recoupe.model import Article, RawDocument
 from recoupe.settings import Settings, SettingsError
 
@@ -152,12 +152,20 @@ def test_a_document_is_its_own_near_duplicate_at_similarity_one(words: list[str]
     assert pairs == [tuple(sorted((art.id, twin.id))) + (1.0,)]
 
 
-@hsettings(max_examples=30, deadline=None)
-@given(st.lists(st.sampled_from(_LEXICON), min_size=0, max_size=120), st.integers(1, 6))
-def test_fingerprints_are_stable(words: list[str], k: int) -> None:
+@hsettings(max_examples=40, deadline=None)
+@given(st.text(max_size=300), st.integers(1, 6))
+def test_fingerprints_are_stable_and_match_the_words(text: str, k: int) -> None:
+    folded = fold(text)
+    wh, bounds = text_word_hashes([folded])
+    assert len(wh) == len(words(text))  # the vectorised tokenizer finds exactly the documented words
+    again, _ = text_word_hashes(["unrelated text first", folded])  # a document's position changes nothing
+    assert np.array_equal(again[-len(wh) :] if len(wh) else again[:0], wh)
+    w = words(text)
+    for i, j in itertools.combinations(range(min(len(w), 30)), 2):
+        assert (wh[i] == wh[j]) == (w[i] == w[j])
+
     def fingerprint() -> np.ndarray:
-        wh = np.array(WordHasher().hash_words(words), dtype=np.uint64)
-        h, doc_of = shingle_hashes(wh, np.array([0, len(words)]), k)
+        h, doc_of = shingle_hashes(text_word_hashes([folded])[0], np.array([0, len(wh)]), k)
         return band_keys(signatures(h, doc_of, 1, 64), 16, 4)
 
     assert np.array_equal(fingerprint(), fingerprint())
