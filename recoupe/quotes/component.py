@@ -20,7 +20,12 @@ _PLACEHOLDER = "cela"
 _TAIL_WORDS = 12
 _SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
-_CUE_BEFORE = re.compile(r"(?:(?:^|[^»”\"\s])\s*,|\bl')\s*(?:[\w'-]+\s+){0,2}$")
+# "…, a précisé" / "…, précise" / "l'a annoncé" just before a speech-verb form
+_CUE_BEFORE = re.compile(
+    r"(?:(?:^|[^»”\"\s])\s*,\s*(?:(?:nous|lui|leur|me|se|y|en)\s+|[mls]')?(?P<aux>(?:a|avait|ont|avaient|aura)\s+)?"
+    r"(?:[\w'-]+\s+)?|\bl'(?P<aux2>a|ont|avait|avaient)\s+(?:[\w'-]+\s+)?)$"
+)
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|is|ie|it|u|ue|us)$")
 
 
 @dataclass(slots=True)
@@ -141,7 +146,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
             a, b = spans[k].open_pos - unit.start, spans[k].outer_end - unit.start
             chars[a:b] = "«" + " " * max(0, b - a - 2) + "»" if b - a >= 2 else chars[a:b]
         segment = "".join(chars)
-    if _SOURCE_WORDS.search(segment):
+    source = _SOURCE_WORDS.search(segment)
+    if source and (unit.spans or not segment[: source.start()].strip()):
         return True
     found = list(_WORD.finditer(segment))
     ws = [m.group().lower() for m in found]
@@ -154,7 +160,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
             return True
         if any(x in ("que", "qu") or x.startswith("qu'") for x in ws[n + 1 : n + 5]):
             return True
-        if _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()]):
+        cue = _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()])
+        if cue and (cue.group("aux") or cue.group("aux2") or not _PARTICIPLE.search(w)):
             return True
     return False
 
