@@ -20,7 +20,8 @@ from recoupe.corroborate import CorroboratedQuote, DiffOp, QuoteOccurrence, Spea
 T = TypeVar("T")
 QuoteSort = Literal["date", "outlets"]
 MAX_LIMIT = 500
-CORROBORATION_SCHEMA = 2  # the store's migration that added the corroboration tables
+CORROBORATION_SCHEMA = 3  # the store's migration that completed the corroboration tables
+MAX_TERMS = 60
 
 
 class QueryError(ValueError):
@@ -178,6 +179,18 @@ def _check_page(limit: int, offset: int) -> None:
 
 def _words(text: str) -> list[str]:
     return search_key(text).split()
+
+
+def _terms(q: str | None) -> list[tuple[str, bool]]:
+    """The words of a quotation query, each with whether it is a prefix (written with a final `*`)."""
+    out: list[tuple[str, bool]] = []
+    for token in (q or "").split():
+        words = _words(token)
+        out += [(w, token.endswith("*") and k == len(words) - 1) for k, w in enumerate(words)]
+    terms = list(dict.fromkeys(out))
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"q has {len(terms)} words: at most {MAX_TERMS}")
+    return terms
 
 
 def _ilike(column: str, q: str | None) -> tuple[list[str], list[str]]:
@@ -410,7 +423,11 @@ class Recoupe:
         limit: int = 50,
         offset: int = 0,
     ) -> Page[CorroboratedQuote]:
-        """Corroborated quotations filtered by speaker (name or alias), outlet, story, dates, words, outlets."""
+        """Corroborated quotations filtered by speaker (name or alias), outlet, story, dates, words, outlets.
+
+        `q`: every word must be a word of the quotation (case, accents and typography ignored); a word
+        ending in `*` matches any word it begins.
+        """
         _check_page(limit, offset)
         where: list[str] = ["TRUE"]
         params: list[Any] = []
@@ -418,42 +435,65 @@ class Recoupe:
             name = self._speaker_name(speaker)
             where.append("c.speaker = ?")
             params.append(name if name is not None else speaker)
+        if min_outlets is not None:
+            where.append("c.n_outlets >= ?")
+            params.append(min_outlets)
         if outlet is not None:
-            where.append("list_contains(c.outlets, ?)")
+            where.append("c.id IN (SELECT record_id FROM quote_occurrences WHERE outlet = ?)")
             params.append(outlet)
         if story is not None:
-            where.append("list_contains(c.story_ids, ?)")
+            where.append("c.id IN (SELECT record_id FROM quote_occurrences WHERE story_id = ?)")
             params.append(story)
         if date_from is not None or date_to is not None:
-            cond = ["o.record_id = c.id", "o.published IS NOT NULL"]
+            cond = ["o.published IS NOT NULL"]
             if date_from is not None:
                 cond.append(f"{_day('o.published')} >= ?")
                 params.append(date_from)
             if date_to is not None:
                 cond.append(f"{_day('o.published')} <= ?")
                 params.append(date_to)
-            where.append(f"EXISTS (SELECT 1 FROM quote_occurrences o WHERE {' AND '.join(cond)})")
-        for w in _words(q or ""):  # every word of q begins a word of the quotation
-            where.append("contains(c.search_text, ?)")
-            params.append(" " + w)
-        if min_outlets is not None:
-            where.append("c.n_outlets >= ?")
-            params.append(min_outlets)
+            where.append(f"c.id IN (SELECT o.record_id FROM quote_occurrences o WHERE {' AND '.join(cond)})")
+        source, source_params, by_window = self._text_matches(_terms(q)) if q and q.strip() else (
+            "corroborated_quotes c", [], False)
         order = (
             "c.n_outlets DESC, c.first_published NULLS LAST, c.id" if sort == "outlets"
             else "c.first_published NULLS LAST, c.id"
         )
+        cond_sql = " AND ".join(where)
+        # a plain scan is counted apart (a window count would carry every match to the top-N); a set built
+        # from several words is counted by a window, so that it is built once
+        window = ", count(*) OVER () AS total" if by_window else ""
         rows = self._rows(
-            "SELECT c.* EXCLUDE (search_text), count(*) OVER () AS total FROM corroborated_quotes c"
-            f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"SELECT c.id{window} FROM {source} WHERE {cond_sql} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            [*source_params, *params, limit, offset],
         )
-        if rows:
+        if window and rows:
             total = int(rows[0]["total"])
         else:
-            total = int(self._one(f"SELECT count(*) FROM corroborated_quotes c WHERE {' AND '.join(where)}",
-                                  params) or 0)  # noqa: S608
-        return Page(self._quote_records(rows), total, limit, offset)
+            total = int(self._one(f"SELECT count(*) FROM {source} WHERE {cond_sql}",  # noqa: S608
+                                  [*source_params, *params]) or 0)
+        return Page(self._records([r["id"] for r in rows]), total, limit, offset)
+
+    def _text_matches(self, terms: list[tuple[str, bool]]) -> tuple[str, list[Any], bool]:
+        """FROM item `c` of the quotations holding every term, its parameters, whether to count by window."""
+        if not terms:  # q had no word at all (only punctuation): nothing can match
+            return "(SELECT id, first_published, n_outlets, speaker FROM corroborated_quotes WHERE FALSE) c", [], False
+        if len(terms) == 1 and not terms[0][1]:
+            return ("(SELECT record_id AS id, first_published, n_outlets, speaker FROM quote_terms WHERE term = ?) c",
+                    [terms[0][0]], False)
+        # several words or a prefix: intersect the quotation sets of each (quote_terms is sorted by term,
+        # so each set is read from its own few row groups), then look the survivors up
+        selects, params = [], []
+        for w, prefix in terms:
+            if prefix:
+                selects.append("SELECT record_id FROM quote_terms WHERE term >= ? AND term < ?")
+                params += [w, w + "\U0010ffff"]
+            else:
+                selects.append("SELECT record_id FROM quote_terms WHERE term = ?")
+                params.append(w)
+        sql = " INTERSECT ".join(selects) if len(selects) > 1 else selects[0]
+        return ("(SELECT id, first_published, n_outlets, speaker FROM corroborated_quotes"
+                f" WHERE id IN ({sql})) c", params, True)
 
     def corroboration(self, article_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[CorroboratedQuote]:
         """Every corroborated quotation (or those reported by these articles), earliest first, in batches."""
@@ -467,27 +507,28 @@ class Recoupe:
                 [list(article_ids)],
             )]
         for i in range(0, len(ids), batch):
-            rows = self._rows(
-                "SELECT * EXCLUDE (search_text) FROM corroborated_quotes WHERE id IN (SELECT unnest(?))"
-                " ORDER BY first_published NULLS LAST, id",
-                [ids[i : i + batch]],
-            )
-            yield from self._quote_records(rows)
+            yield from self._records(ids[i : i + batch])
 
     def quote(self, quote_id: str) -> CorroboratedQuote | None:
         """One corroborated quotation with its occurrences and variants, or None."""
-        rows = self._rows("SELECT * EXCLUDE (search_text) FROM corroborated_quotes WHERE id = ?", [quote_id])
-        recs = self._quote_records(rows)
+        recs = self._records([quote_id])
         return recs[0] if recs else None
 
-    def _quote_records(self, rows: list[dict[str, Any]]) -> list[CorroboratedQuote]:
-        if not rows:
+    def _records(self, ids: list[str]) -> list[CorroboratedQuote]:
+        """Full records for these ids, in this order (looked up through the id and record_id indexes)."""
+        if not ids:
             return []
+        marks = ",".join("?" * len(ids))
+        # story_ids is rebuilt from the occurrences: reading a list column through an index lookup is slow
+        found = {r["id"]: r for r in self._rows(
+            f"SELECT * EXCLUDE (search_text, story_ids) FROM corroborated_quotes WHERE id IN ({marks})", ids  # noqa: S608
+        )}
+        rows = [found[i] for i in ids if i in found]
         occs: dict[str, list[QuoteOccurrence]] = defaultdict(list)
         for o in self._rows(
-            "SELECT * FROM quote_occurrences WHERE record_id IN (SELECT unnest(?))"
+            f"SELECT * FROM quote_occurrences WHERE record_id IN ({marks})"  # noqa: S608
             " ORDER BY record_id, published NULLS LAST, file, start_char",
-            [[r["id"] for r in rows]],
+            ids,
         ):
             occs[o["record_id"]].append(QuoteOccurrence(
                 o["quote_id"], o["article_id"], o["file"], o["outlet"], o["published"], o["story_id"], o["text"],
@@ -504,7 +545,7 @@ class Recoupe:
             out.append(CorroboratedQuote(
                 r["id"], r["text"], r["speaker"], list(r["speakers"] or []), r["speaker_conflict"], r["n_outlets"],
                 list(r["outlets"] or []), r["single_source"], r["first_published"], r["first_outlet"], first,
-                r["first_file"], list(r["story_ids"] or []),
+                r["first_file"], sorted({o.story_id for o in occs.get(r["id"], []) if o.story_id}),
                 sorted(occs.get(r["id"], []), key=lambda o: (o.article_id != first, o.published is None,
                                                               o.published or "", o.file)),
                 variants,

@@ -145,6 +145,20 @@ MIGRATIONS: list[str] = [
         last_seen VARCHAR
     );
     """,
+    # 3: quotation search without scanning every quotation: one row per (word, quotation), kept sorted by
+    # word so DuckDB's min/max zone maps skip all but the word's rows; occurrences looked up by record
+    """
+    CREATE TABLE quote_terms (
+        term VARCHAR NOT NULL,
+        record_id VARCHAR NOT NULL,
+        first_published VARCHAR,
+        n_outlets INTEGER NOT NULL,
+        speaker VARCHAR
+    );
+    CREATE INDEX quote_occurrences_record ON quote_occurrences (record_id);
+    INSERT INTO quote_terms SELECT DISTINCT unnest(string_split(trim(search_text), ' ')) AS term, id,
+        first_published, n_outlets, speaker FROM corroborated_quotes ORDER BY term, first_published NULLS LAST, id;
+    """,
 ]
 
 
@@ -392,6 +406,7 @@ class Store:
         self.con.execute("DELETE FROM corroborated_quotes")
         self.con.execute("DELETE FROM quote_occurrences")
         self.con.execute("DELETE FROM speaker_summaries")
+        self.con.execute("DELETE FROM quote_terms")
         rs = list(records)
         v, b, i, vl = "VARCHAR", "BOOLEAN", "INTEGER", "VARCHAR[]"
         self._insert_columns("corroborated_quotes", [
@@ -417,6 +432,11 @@ class Store:
             (vl, [s.roles for s in ss]), (i, [s.n_quotes for s in ss]), (i, [s.n_occurrences for s in ss]),
             (i, [s.n_outlets for s in ss]), (v, [s.first_seen for s in ss]), (v, [s.last_seen for s in ss]),
         ])
+        self.con.execute(
+            "INSERT INTO quote_terms SELECT DISTINCT unnest(string_split(trim(search_text), ' ')) AS term, id,"
+            " first_published, n_outlets, speaker FROM corroborated_quotes"
+            " ORDER BY term, first_published NULLS LAST, id"
+        )
 
     # -- reads --------------------------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:

@@ -82,8 +82,10 @@ def test_text_search_ignores_case_accents_and_typography(seeds: Recoupe) -> None
     hits = seeds.search("ASSISTANCE militaire")
     assert [q.text for q in hits.quotes.items] == [PUTIN]
     assert hits.articles.total == 2
-    assert seeds.quotes(q="l’iran ne nous dem").total == 1
-    assert seeds.quotes(q="militair").total == 1 and seeds.quotes(q="ilitaire").total == 0
+    assert seeds.quotes(q="l’iran ne nous dem*").total == 1
+    assert seeds.quotes(q="l’iran ne nous dem").total == 0  # whole words, unless written with a final *
+    assert seeds.quotes(q="militair*").total == 1 and seeds.quotes(q="ilitaire*").total == 0
+    assert seeds.quotes(q="« ! »").total == 0
     assert seeds.search("50%_\\").quotes.total == 0  # LIKE wildcards are taken literally
 
 
