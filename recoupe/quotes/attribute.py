@@ -170,6 +170,9 @@ class ArticleAnalysis:
         self._acronyms(toks, unit)
 
     def _name_run(self, toks: list[Tok], i: int, j: int, unit: Unit) -> None:
+        # "le PDG Pierre Durand": an acronym heading a run of names is a title, not a name
+        while j - i >= 2 and len(toks[i].text) > 1 and toks[i].text.isupper() and not toks[i + 1].text.isupper():
+            i += 1
         prev = toks[i - 1] if i > 0 else None
         org_noun = self._org_noun_before(toks, i)
         after_det = prev is not None and prev.lower in _DETS | {"de", "d'", "à", "en", "chez", "par", "aux"}
@@ -597,7 +600,7 @@ class ArticleAnalysis:
             names = [t for t in np if self.entity_at.get(t.start) is e]
             return Mention(names[0].start if names[0].start > start else start, names[-1].end, e,
                            gender=e.gender, role=e.roles[0] if e.roles else None)
-        if people and (head.lower in orgs or head.start in self.entity_at or np[0].lower in _DETS):
+        if people and (head.lower in orgs or head.start in self.entity_at):
             e = people[-1]
             return Mention(start, end, e)
         first = np[0]

@@ -78,6 +78,17 @@ class _Quoted:
         return i >= 0 and pos < self.parts[i][1]
 
 
+def _hidden(view: str, units: list[Unit], flags: list[bool], parts: list[tuple[int, int]], lex: Lexicon
+            ) -> _Quoted:
+    """Offsets the rules must not read in parsed sentences: quoted words and reported clauses."""
+    ranges = list(parts)
+    for u, flag in zip(units, flags, strict=True):
+        clause = unread_clause(view, u, lex) if flag else None
+        if clause is not None:
+            ranges.append(clause)
+    return _Quoted(ranges)
+
+
 def plain_tokens(view: str, start: int, end: int, quoted: _Quoted) -> list[Tok]:
     """Tokens of view[start:end] by a regular expression (no model): enough to find names."""
     out: list[Tok] = []
@@ -198,10 +209,17 @@ def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: L
         tail = list(_WORD.finditer(view, last.outer_end, unit.end))
         if len(tail) > _TAIL_WORDS:
             blank(tail[_TAIL_WORDS].start() - unit.start, len(view[unit.start : unit.end].rstrip(" .!?…")))
-    clause = _reported_clause(view, unit, lex) or _source_clause(view, unit)
-    if clause is not None and not unit.spans:
+    clause = unread_clause(view, unit, lex)
+    if clause is not None:
         blank(clause[0] - unit.start, clause[1] - unit.start)
     return "".join(chars)
+
+
+def unread_clause(view: str, unit: Unit, lex: Lexicon) -> tuple[int, int] | None:
+    """The reported clause no rule reads ("a indiqué que la …", "Selon X, les …"), if the unit has one."""
+    if unit.spans:
+        return None
+    return _reported_clause(view, unit, lex) or _source_clause(view, unit)
 
 
 _SOURCE_OPENING = re.compile(r"(?:selon|d'après)\s+[^,]{2,60},\s*(?:[A-ZÉÈ][^,]{1,40},\s*)?", re.IGNORECASE)
@@ -311,12 +329,13 @@ class QuoteComponent:
         """Run the rules on a fully parsed Doc of `view` (the full-parse path)."""
         spans, units, parts = _prepare(text, view, paragraphs, self.lexicon)
         quoted = _Quoted(parts)
+        flags = [needs_parse(view, u, self.lexicon, spans) for u in units]
+        hidden = _hidden(view, units, flags, parts, self.lexicon)
         toks, parsed, scan = [], [], []
-        for u in units:
-            use = needs_parse(view, u, self.lexicon, spans)
+        for u, use in zip(units, flags, strict=True):
             plain = plain_tokens(view, u.start, u.end, quoted)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if use else None
-            toks.append(_toks_from(span, 0, quoted) if span is not None else plain)
+            toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
             parsed.append(span is not None)
             scan.append(plain)
         return ArticleAnalysis(text, view, spans, units, toks, parsed, self.lexicon, scan).run()
@@ -371,11 +390,12 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     out: list[Quote] = []
     for (art, spans, units, parts, flags), doc in zip(prepared, docs, strict=True):
         quoted = _Quoted(parts)
+        hidden = _hidden(art.analysis_text, units, flags, parts, lex)
         toks, scan = [], []
         for u, flag in zip(units, flags, strict=True):
             plain = plain_tokens(art.analysis_text, u.start, u.end, quoted)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if flag else None
-            toks.append(_toks_from(span, 0, quoted) if span is not None else plain)
+            toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
             scan.append(plain)
         found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex, scan).run()
         out.extend(_to_quote(art, f) for f in found)
