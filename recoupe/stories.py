@@ -37,8 +37,12 @@ _STOPWORDS = frozenset(
 )
 _MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
 _WEEKDAYS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split())
-_TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?(?:-\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?:«»\"“”]\s*$")
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_NAME = re.compile(
+    r"(?<![\w-])(?<![.!?:«»\"“”])(?<![.!?:«»\"“”]\s)(?<![.!?:«»\"“”]\s\s)([^\W\d_a-zß-ÿ][^\W\d_]*(?:-[^\W\d_]+)*)"
+)
+# a figure, and the word after it (a month makes it a date)
+_NUMBER = re.compile(r"(\d+(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?(?:-\d+)?)(?=[\W_]*?([^\W\d_]+))?")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?…])(?=\s+[«\"“A-ZÀ-Ý0-9]|\s*$)", re.S)
 _BOILERPLATE = re.compile(
     r"^\W*(?:RELATED\b|(?:[AÀ]\s+)?lire\s+(?:aussi|également)\b|voir\s+aussi\b|abonnez[- ]vous\b"
@@ -51,8 +55,8 @@ _W_WORD, _W_NAME, _W_NUMBER, _W_DATE = 1.0, 3.0, 2.0, 2.0
 _W_LEAD, _W_LAST = 3.0, 0.3  # the lead names the event; the last paragraph is often background
 _MAX_TERMS = 200  # terms kept per article vector (the heaviest): bounds the cost of a comparison
 _LOOKUP_TERMS = 30  # an article looks up candidate stories through its heaviest terms
-_MAX_CANDIDATES = 12  # stories compared in full per article
-_MAX_MEMBERS = 16  # latest members of a story compared with a newcomer
+_MAX_CANDIDATES = 8  # stories compared in full per article
+_MAX_MEMBERS = 8  # latest members of a story compared with a newcomer
 _COMMON_DF = 0.05  # terms in more than this share of the articles never serve as lookup keys
 _MAX_COMMON = 100  # ... nor terms in more articles than this, however large the corpus
 _MAX_POSTING = 32  # a lookup term remembers the latest stories it appeared in, no more
@@ -88,26 +92,21 @@ def _normal(tok: str) -> tuple[str, str | None]:
 def paragraph_terms(text: str) -> dict[str, float]:
     """Weighted terms of one paragraph: words, capitalised names (N:), figures (#:) and dates (D:)."""
     terms: defaultdict[str, float] = defaultdict(float)
-    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    for i, (tok, pos) in enumerate(tokens):
-        if tok[0].isdigit():
-            num = "".join(tok.split())
-            nxt = tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
-            if nxt in _MONTHS:
-                terms["D:" + num + nxt] += _W_DATE
-            terms["#:" + num] += _W_NUMBER
-            continue
-        low, word = _normal(tok)
-        if (
-            tok[0].isupper()
-            and len(low) > 1
-            and low not in _PLAIN_STOPWORDS
-            and i > 0
-            and not _SENTENCE_END.search(text[max(0, pos - 3) : pos])
-        ):
-            terms["N:" + low] += _W_NAME
+    normal = _normal
+    for tok in _WORDS.findall(text):
+        word = normal(tok)[1]
         if word is not None:
             terms[word] += _W_WORD
+    # a capitalised word that does not open the paragraph or a sentence is taken for a name
+    for tok in _NAME.findall(text, 1):
+        low = normal(tok)[0]
+        if len(low) > 1 and low not in _PLAIN_STOPWORDS:
+            terms["N:" + low] += _W_NAME
+    for num, nxt in _NUMBER.findall(text):
+        num = "".join(num.split())
+        if nxt and nxt.lower() in _MONTHS:
+            terms["D:" + num + nxt.lower()] += _W_DATE
+        terms["#:" + num] += _W_NUMBER
     return dict(terms)
 
 
