@@ -256,6 +256,8 @@ class StoryAssigner:
         """Take an existing story as it is, with those of its articles that are at hand."""
         idx = len(self.stories)
         op = _Open(story=story)
+        if story.title:  # its earliest article may not be at hand: only an earlier one retitles it
+            op.earliest = ((story.first_published is None, story.first_published or "", -1), story.title)
         self.stories.append(op)
         self.open.append(idx)
         for aid in story.article_ids:

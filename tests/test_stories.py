@@ -186,3 +186,17 @@ def test_large_batches_close_quiet_stories_but_undated_articles_can_still_join(m
     assert member["m1a.txt"] == member["m1b.txt"] == member["m1-undated.txt"]
     # four months later the story is closed: the same text dated then opens a new story
     assert member["m1-late.txt"] != member["m1a.txt"]
+
+
+def test_an_existing_story_keeps_its_title_when_later_articles_join() -> None:
+    first = _articles(MATCH_1[:1])
+    (story,) = assign_stories(first, [], [], Settings())
+    later = _articles(MATCH_1[1:], start=1)
+    (after,) = assign_stories(first + later, [], [], Settings(), existing=[story])
+    assert after.id == story.id and after.title == story.title
+    assert after.last_published == "2024-11-10" and len(after.article_ids) == 2
+    # the story's earliest article is not at hand (an older run): a later one does not retitle it
+    ghost = Story(story.id, "Titre du premier article.", "2024-11-08", "2024-11-09", ["gone", *story.article_ids])
+    (again,) = assign_stories(first + later, [], [], Settings(), existing=[ghost])
+    assert again.title == "Titre du premier article."
+    assert again.article_ids[-1] == later[0].id and again.first_published == "2024-11-08"
