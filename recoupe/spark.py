@@ -23,6 +23,7 @@ import copy
 import glob
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -198,6 +199,33 @@ def _parquet_documents(path: str, name: str, row_group: int, first: int) -> Iter
         yield item
 
 
+def is_uri(source: str | Path) -> bool:
+    """Whether the input names a Hadoop file system location (hdfs://, s3a://, file://, ...)."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(source)))
+
+
+def parquet_rows_documents(index: int, rows: Iterable[Any]) -> Iterator[RawDocument | Rejection]:
+    """Rows Spark read from Parquet (with a `_source_file` column) as the JSONL reader sees its lines.
+
+    A record is named `<file name>#<id>`, or `<file name>#<partition>.<row>` when the row has no id.
+    """
+    from recoupe.ingest.jsonl import read_jsonl
+
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        d = row.asDict()
+        by_file.setdefault(d.pop("_source_file"), []).append(d)
+    for source, batch in by_file.items():
+        name = source.rstrip("/").rsplit("/", 1)[-1]
+        blob = "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in batch).encode("utf-8")
+        for item in read_jsonl(Path(name), name, blob):
+            line = int(item.file.rpartition("#")[2])
+            row_id = batch[line - 1].get("id")
+            item.file = f"{name}#{row_id}" if row_id is not None else f"{name}#{index}.{line}"
+            item.source_path = source
+            yield item
+
+
 def read_units(units: Iterable[Unit], settings: Settings) -> Iterator[RawDocument | Rejection]:
     """Raw documents and rejections of these units, in order (what `ingest.read_inputs` yields for files)."""
     from recoupe.ingest import read_file
@@ -281,17 +309,17 @@ def quote_partition(articles: Iterable[Article], settings: Settings) -> Iterator
         yield from run(batch)
 
 
-def _lsh_keys(docs: Sequence[list[str]], shingle_size: int, num_perm: int, bands: int, rows: int) -> list[list[int]]:
-    """LSH band keys of each document's MinHash signature, hashed as the dedup module hashes (none if no shingle)."""
+def _lsh_keys(texts: Sequence[str], shingle_size: int, num_perm: int, bands: int, rows: int) -> list[list[int]]:
+    """LSH band keys of each text's MinHash signature, shingled as the dedup module does (none if no shingle)."""
     import numpy as np
 
     from recoupe.dedup import _Shingler
     from recoupe.minhash import band_keys, signatures
 
     out: list[list[int]] = []
-    shingler = _Shingler(shingle_size, lambda i: docs[i])
-    for start in range(0, len(docs), 4096):
-        chunk = range(start, min(len(docs), start + 4096))
+    shingler = _Shingler(shingle_size, lambda i: texts[i])
+    for start in range(0, len(texts), 4096):
+        chunk = range(start, min(len(texts), start + 4096))
         h, doc_of = shingler.batch(chunk)
         keys = band_keys(signatures(h, doc_of, len(chunk), num_perm), bands, rows)
         valid = np.bincount(doc_of, minlength=len(chunk)) > 0
@@ -304,12 +332,12 @@ def article_band_keys(articles: Iterable[Article], settings: Settings) -> Iterat
 
     `minhash.band_keys` already mixes the band number into each key, so keys of different bands differ.
     """
-    from recoupe.dedup import article_words
+    from recoupe.dedup import article_content
 
     arts = list(articles)
-    docs = [article_words(a) for a in arts]
+    texts = [article_content(a) for a in arts]
     s = settings
-    for art, keys in zip(arts, _lsh_keys(docs, s.shingle_size, s.num_perm, s.lsh_bands, s.lsh_rows), strict=True):
+    for art, keys in zip(arts, _lsh_keys(texts, s.shingle_size, s.num_perm, s.lsh_bands, s.lsh_rows), strict=True):
         for key in keys:
             yield key, art.id
 
@@ -320,15 +348,15 @@ def paragraph_keys(articles: Iterable[Article], settings: Settings) -> Iterator[
 
     from recoupe.dedup import _PASSAGE_BANDS, _PASSAGE_PERM, _PASSAGE_ROWS, _PASSAGE_SHINGLE, content_paragraphs
 
-    items: list[tuple[str, str]] = []
+    items: list[tuple[str, str, str]] = []  # (article id, normalised text, paragraph as analysed)
     for art in articles:
-        for _, norm in content_paragraphs(art):
+        spans = {p.index: p for p in art.paragraphs}
+        for idx, norm in content_paragraphs(art):
             if len(norm) >= settings.passage_min_chars:
-                items.append((art.id, norm))
-    docs = [n.split() for _, n in items]
-    for (art_id, norm), keys in zip(
-        items, _lsh_keys(docs, _PASSAGE_SHINGLE, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS), strict=True
-    ):
+                p = spans[idx]
+                items.append((art.id, norm, art.analysis_text[p.start : p.end]))
+    keys_of = _lsh_keys([raw for _, _, raw in items], _PASSAGE_SHINGLE, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
+    for (art_id, norm, _), keys in zip(items, keys_of, strict=True):
         yield -1 - xxhash.xxh64_intdigest(norm.encode("utf-8")), art_id
         for key in keys:
             yield key, art_id
@@ -595,9 +623,17 @@ def analyze(
     level = StorageLevel.MEMORY_AND_DISK
 
     say("read")
-    units = list_inputs(source)
     target = partitions or max(2, sc.defaultParallelism * 2)
-    items = sc.parallelize(units, max(1, min(len(units), target))).mapPartitions(lambda u: read_units(u, settings))
+    if is_uri(source):  # Parquet on a Hadoop file system: Spark's reader, rows through the JSONL reader
+        from pyspark.sql.functions import input_file_name
+
+        df = spark.read.parquet(str(source)).withColumn("_source_file", input_file_name())
+        items = df.rdd.mapPartitionsWithIndex(parquet_rows_documents)
+    else:
+        units = list_inputs(source)
+        items = sc.parallelize(units, max(1, min(len(units), target))).mapPartitions(
+            lambda u: read_units(u, settings)  # type: ignore[arg-type]
+        )
     items = items.persist(level)  # zipWithIndex reads every partition once to count it
     indexed = items.zipWithIndex().map(lambda kv: (kv[1], kv[0]))
     if indexed.getNumPartitions() < target:

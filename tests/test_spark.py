@@ -153,3 +153,22 @@ def test_cli_load_parquet_names_a_wrong_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
     assert result.exit_code == 2
     assert "table missing" in result.output
+
+
+def test_parquet_on_a_hadoop_file_system(spark: Any, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from recoupe.settings import Settings
+    from recoupe.spark import analyze, read_run
+
+    text = "Le conseil municipal a voté le budget mardi soir.\n\nLa séance a duré trois heures."
+    rows = [{"id": "a1", "source": "Le Monde", "published": "2025-06-01", "text": text},
+            {"id": "a2", "source": None, "published": None, "text": "  "}]
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in" / "part-0.parquet")
+    analyze(spark, f"file://{tmp_path / 'in'}", tmp_path / "out", Settings(), quotes=False)
+    report, _ = read_run(tmp_path / "out")
+    assert [(r.file, r.status) for r in report.inputs] == [("part-0.parquet#a1", "accepted"),
+                                                           ("part-0.parquet#a2", "rejected")]
+    assert report.articles[0].outlet == "Le Monde"
