@@ -175,7 +175,9 @@ class ArticleAnalysis:
             i += 1
         prev = toks[i - 1] if i > 0 else None
         org_noun = self._org_noun_before(toks, i)
-        after_det = prev is not None and prev.lower in _DETS | {"de", "d'", "à", "en", "chez", "par", "aux"}
+        # "l'Olympique Lauzargues", "des Conserveries Maubert": organisations; "à Saint-Denis": places;
+        # "menée par Sylvie Roumagnac", "les joueurs de Yannick Dambreville": people
+        after_det = prev is not None and prev.lower in _DETS | {"à", "en", "aux"}
         name = self.text[toks[i].start : toks[j - 1].end]
         if org_noun is not None or (after_det and j - i >= 2):
             if org_noun is None and prev is not None and prev.lower in {"de", "d'", "à", "en"}:
@@ -201,10 +203,12 @@ class ArticleAnalysis:
                 self._mark(toks, i, j, e0, unit, person=False)
             return
         if j - i >= 2:
-            e = self.registry.person(name, toks[i].start, self._gender_near(toks, i, j), None)
-            role = self._role_before(toks, i) or self._role_after(toks, j)
+            governed = prev is not None and prev.lower in _PREPOSITIONS  # "l'avocat de Bernard Coustal"
+            gender = None if governed else self._gender_near(toks, i, j)
+            e = self.registry.person(name, toks[i].start, gender, None)
+            role = (None if governed else self._role_before(toks, i)) or self._role_after(toks, j)
             e.add_role(role)
-            e.gender = e.gender or self._gender_near(toks, i, j)
+            e.gender = e.gender or gender
             self._mark(toks, i, j, e, unit)
             return
         if toks[i].text.isupper() and len(toks[i].text) >= 2:
@@ -381,11 +385,11 @@ class ArticleAnalysis:
         for t in toks:
             if t.quoted or not self._verbal(toks, t) or not self._is_speech(toks, t):
                 continue
-            subj = self._subject_of(toks, t)
+            subj = self._subject_of(toks, t, postposed=self._inverted(toks, t))
             if subj is not None:
                 m = self._resolve(toks, subj, unit.paragraph)
                 if m is not None:
-                    self._push(m, subj[0].start, unit.paragraph)
+                    self._push(m, max(subj[-1].start, t.start), unit.paragraph)
 
     # ---- verbs -----------------------------------------------------------------------------
     def _is_speech(self, toks: list[Tok], t: Tok) -> bool:
@@ -399,6 +403,17 @@ class ArticleAnalysis:
             return True
         form = self.lex.lemma_of_form(t.lower)
         return form is not None and t.pos in ("VERB", "AUX", "", "NOUN", "ADJ") and not t.text[:1].isupper()
+
+    def _inverted(self, toks: list[Tok], v: Tok) -> bool:
+        """Does the verb stand after its clause, subject following ("…, a précisé le ministère")?"""
+        if v.lower.endswith("ant"):
+            return False  # "…, dénonçant un dossier": a participle, its subject is the sentence's
+        if any(c.head == v.i and c.dep.startswith("nsubj") and c.i < v.i and c.lower not in _CLITICS for c in toks):
+            return False  # "L'avocat de X, Me Y, a annoncé": the subject stands before
+        k = v.i - 1
+        while k >= 0 and (toks[k].lower in _AUX or toks[k].lower in _CLITICS or toks[k].lower in _ADVERBS_IN_CUE):
+            k -= 1
+        return k >= 0 and toks[k].text in (",", "»", "”", '"')
 
     def _verbal(self, toks: list[Tok], t: Tok) -> bool:
         """Is t used as a verb? A speech-verb form the tagger took for a noun counts when no determiner or
@@ -446,6 +461,8 @@ class ArticleAnalysis:
         if not self._is_speech(toks, v):
             return None
         end = self._verb_group_end(toks, v)
+        if not aux and v.lower.endswith("ant"):
+            return None
         if not aux and end == v.i + 1:
             # a bare present needs an inverted subject after it ("», souffle la jeune femme")
             if end >= n or toks[end].lower in ("que", "qu'", "de", "d'") or not self._np_after(toks, end):
@@ -470,6 +487,14 @@ class ArticleAnalysis:
                     and c.lower not in _CLITICS and not c.quoted]
             if subj:
                 s = subj[0]
+                if s.lower == "qui" and s.i >= 2 and toks[s.i - 1].text == "," \
+                        and toks[s.i - 2].start in self.entity_at:
+                    # "…, a précisé Mme Marchetti, qui a promis …": the name before the comma
+                    e = self.entity_at[toks[s.i - 2].start]
+                    k = s.i - 2
+                    while k > 0 and (self.entity_at.get(toks[k - 1].start) is e or toks[k - 1].lower in TITLES):
+                        k -= 1
+                    return toks[k : s.i - 1]
                 if s.lower == "qui" and cur.dep.startswith("acl") and 0 <= cur.head < len(toks):
                     noun = toks[cur.head]
                     orgs = self.lex.noun_class("organisation")
@@ -486,7 +511,7 @@ class ArticleAnalysis:
                 if s.lower in ("il", "elle", "ils", "elles") or s.pos in ("NOUN", "PROPN", "PRON"):
                     if s.i < v.i or s.lower in _PRONOUNS:
                         return _np(toks, s)
-                    return self._np_after(toks, end)
+                    break  # a subject after a verb that is not inverted is a parse error
             if cur.dep in ("advcl", "conj", "xcomp", "acl") and 0 <= cur.head < len(toks) and cur.head != cur.i:
                 cur = toks[cur.head]
                 continue
@@ -501,7 +526,7 @@ class ArticleAnalysis:
         n = len(toks)
         while j < n:
             t = toks[j]
-            if t.quoted or t.text in ".;:!?»":
+            if t.quoted or t.text in ".;:!?»" or t.lower in ("que", "qu'", "qui", "dont") or t.lower.startswith("qu'"):
                 return None
             if t.lower in _DETS or t.lower in TITLES or _is_cap(t) or t.lower.rstrip(".") in TITLES:
                 break
@@ -784,7 +809,28 @@ class ArticleAnalysis:
                 if subj is None:
                     return _Attribution(cue, None, bare=True)
                 return _Attribution(cue, self._resolve(toks, subj, unit.paragraph))
-        # "dénonce « X » : « Y »": the previous quotation's cue
+        # "Le maire, Dominique Peyrac, assume : « … »": the named subject of the clause before the colon
+        segs: list[list[Tok]] = [[]]
+        for t in toks[:colon]:
+            if t.quoted:
+                segs.append([])
+            elif t.text in ",;:":
+                segs.append([])
+            else:
+                segs[-1].append(t)
+        for seg in reversed(segs):
+            if not seg or not (seg[0].lower in _DETS or _is_cap(seg[0]) or seg[0].lower in TITLES
+                               or seg[0].lower in _PRONOUNS):
+                continue
+            k = 1
+            while k < len(seg) and (_is_cap(seg[k]) or seg[k].lower in _DETS or seg[k].pos in ("NOUN", "ADJ", "PROPN")
+                                    or seg[k].lower in ("de", "d'", "du", "des")):
+                k += 1
+            m = self._resolve(toks, seg[:k], unit.paragraph)
+            if m is not None and m.entity is not None and not m.guessed:
+                verb = seg[k] if k < len(seg) else seg[-1]
+                return _Attribution((verb.start, seg[-1].end), m)
+            break
         return None
 
     def _governing_cue(self, toks: list[Tok], i: int, sp: MarkSpan, unit: Unit) -> _Attribution | None:
