@@ -282,3 +282,12 @@ def test_quote_without_cue_goes_to_the_subject_before(nlp) -> None:  # noqa: ANN
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [
         ("Nous trouverons une solution avant la fin de la saison.", "Marc Olivier")]
+
+
+def test_colon_after_any_clause_and_names_after_prepositions(nlp) -> None:  # noqa: ANN001
+    text = ("L'opposition, menée par Sylvie Roumagnac, s'interroge sur le calendrier. « Personne ne nous a rien "
+            "dit », a-t-elle relevé.\n\n"
+            "Le maire, Dominique Peyrac, assume : « Le stationnement gratuit n'existe pas. »")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Sylvie Roumagnac", "Dominique Peyrac"]
+    assert qs[1].cue == "assume"

@@ -828,8 +828,8 @@ class ArticleAnalysis:
                 k += 1
             m = self._resolve(toks, seg[:k], unit.paragraph)
             if m is not None and m.entity is not None and not m.guessed:
-                verb = seg[k] if k < len(seg) else seg[-1]
-                return _Attribution((verb.start, seg[-1].end), m)
+                rest = [t for t in toks[seg[k - 1].i + 1 : colon] if t.text not in ",;" and not t.quoted]
+                return _Attribution((rest[0].start, rest[-1].end) if rest else None, m)
             break
         return None
 
