@@ -100,12 +100,20 @@ def test_pipeline_built_dev_database(pipeline_dev_db: Path) -> None:
         res = client.get(url, params={"limit": 500})
         assert res.status_code == 200, url
     assert client.get("/api/articles", params={"limit": 500}).json()["total"] == 24
-    assert client.get("/api/quotes").json()["total"] > 0
+    quotes = client.get("/api/quotes", params={"limit": 500}).json()
+    assert quotes["total"] == len(quotes["items"]) > 50
+    assert sum(len(q["occurrences"]) for q in quotes["items"]) >= quotes["total"]
+    multi = client.get("/api/quotes", params={"min_outlets": 2, "limit": 500}).json()
+    assert multi["total"] > 0 and all(len({o["article_id"] for o in q["occurrences"]}) >= 2 for q in multi["items"])
+    stories = client.get("/api/stories", params={"limit": 500}).json()
+    assert sum(s["n_articles"] for s in stories["items"]) == 24
+    story = client.get(f"/api/stories/{stories['items'][0]['id']}").json()
+    assert story["quotes"] and story["columns"]
 
 
-def test_schemathesis_finds_no_server_error(gold_dev_db: Path) -> None:
+def test_schemathesis_finds_no_server_error(pipeline_dev_db: Path) -> None:
     """Every API operation, fuzzed from its OpenAPI schema (30 cases each): no 5xx, responses match the schema."""
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_app(gold_dev_db))
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_app(pipeline_dev_db))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
     calls = 0
