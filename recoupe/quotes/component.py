@@ -116,11 +116,10 @@ def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, quoted: _Quote
             end = offset + raw[k + 2].idx + len(raw[k + 2].text)
             members += [raw[k + 1], raw[k + 2]]
             k += 2
-        g = t.morph.get("Gender", [])
         for m in members:
             index[m.i] = len(toks)
         toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), "", t.pos_, t.dep_, -1, start,
-                        end, g[0] if g else None, quoted(start)))
+                        end, None, quoted(start)))
         k += 1
     for t in raw:
         j = index[t.i]
@@ -162,8 +161,9 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
         return True
     found = list(_WORD.finditer(segment))
     ws = [m.group().lower() for m in found]
+    forms = lex.forms
     for n, w in enumerate(ws):
-        if not (lex.lemma_of_form(w) or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
+        if not (w in forms or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
             continue
         # a quotation it may govern, a reported clause ("a indiqué que"), a postposed cue
         # ("…, a précisé X") or "l'a annoncé"

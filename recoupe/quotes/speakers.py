@@ -5,12 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from recoupe.model import Quote, Speaker
 
 TITLES = {"m.": "Masc", "mme": "Fem", "mlle": "Fem", "me": None, "dr": None, "pr": None, "mgr": "Masc"}
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Accent-, case- and apostrophe-insensitive key of a name."""
     s = unicodedata.normalize("NFKD", s.replace("’", "'"))
