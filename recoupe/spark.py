@@ -9,8 +9,9 @@ cannot interact with any other block:
   bucket per band key, every candidate pair verified by `dedup.near_duplicate_pairs` itself, groups
   by connected components (alternating large-star / small-star joins);
 - passages: articles blocked by the exact and LSH keys of their paragraphs, `dedup.reused_passages`
-  per block;
-- stories: articles blocked by what can join them, `stories.assign_stories` per block;
+  per block (a block holds every article a passage can reach);
+- stories: `stories.assign_stories` once, on the driver, over slimmed articles: the assignment is
+  sequential and its term weights corpus-wide, so per-block runs would decide otherwise;
 - quotes: `quotes.find_quotes` per partition with the spaCy pipeline loaded once per Python worker,
   `quotes.merge_speakers` on the driver over the compact quote records.
 
