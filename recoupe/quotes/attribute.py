@@ -388,7 +388,7 @@ class ArticleAnalysis:
             subj = self._subject_of(toks, t, postposed=self._inverted(toks, t))
             if subj is not None:
                 m = self._resolve(toks, subj, unit.paragraph)
-                if m is not None:
+                if m is not None and not m.guessed:
                     self._push(m, max(subj[-1].start, t.start), unit.paragraph)
 
     # ---- verbs -----------------------------------------------------------------------------
@@ -754,6 +754,8 @@ class ArticleAnalysis:
                       or prev_sig[-1].quoted or not sp.closed)
         if att is None and prev_sig and prev_sig[-1].text == ":":
             att = self._colon_cue(toks, prev_sig[-1].i, unit)
+        if att is None and not standalone:
+            att = self._adjacent_cue(toks, before, unit)
         if att is None and not standalone and self.parsed[u_index]:
             att = self._governing_cue(toks, first_in, sp, unit)
         if att is None:
@@ -832,6 +834,24 @@ class ArticleAnalysis:
                 return _Attribution((rest[0].start, rest[-1].end) if rest else None, m)
             break
         return None
+
+    def _adjacent_cue(self, toks: list[Tok], before: list[Tok], unit: Unit) -> _Attribution | None:
+        """A speech verb a few words before the marks, with its subject before it ("X a salué « … »",
+        "Elle dénonce « … »", "s'est dit « … »"): decided from the words, no parse needed."""
+        found = adjacent_speech_verb([t.lower for t in before], self.lex)
+        if found is None:
+            return None
+        v = before[len(before) - 1 - found]
+        start = v.i
+        while start > 0 and (toks[start - 1].lower in _AUX or toks[start - 1].lower in _CLITICS):
+            start -= 1
+        subj = self._np_before(toks, v.i)
+        if not subj:
+            return None
+        m = self._resolve(toks, subj, unit.paragraph)
+        if m is None or (m.entity is None and not m.anonymous):
+            return None
+        return _Attribution((toks[start].start, toks[self._verb_group_end(toks, v) - 1].end), m)
 
     def _governing_cue(self, toks: list[Tok], i: int, sp: MarkSpan, unit: Unit) -> _Attribution | None:
         """A partial quotation governed by a speech verb ("a salué « un premier pas »")."""
@@ -1164,3 +1184,34 @@ def _first_word(toks: list[Tok]) -> int:
         if t.text.strip() and t.text not in "«“\"":
             return t.i
     return 0
+
+
+_PARTICIPLE_END = re.compile(r"(?:é|ée|és|ées|i|is|ie|it|u|ue|us)$")
+
+
+def adjacent_speech_verb(before: list[str], lex: Lexicon) -> int | None:
+    """How many words back from the opening mark a speech verb stands ("a salué « … »" → 0), or None.
+
+    Up to three words (a determiner, a noun) may separate them; a participle counts only after an
+    auxiliary ("a dénoncé une « … »", not "un texte jugé « … »").
+    """
+    n = len(before)
+    for back in range(min(4, n)):
+        w = before[n - 1 - back]
+        if w in ",;:.!?«»“”\"()":
+            return None
+        if lex.lemma_of_form(w) is None:
+            continue
+        prev = before[n - 2 - back] if n - 2 - back >= 0 else ""
+        if _PARTICIPLE_END.search(w) and prev not in _AUX and not w.endswith("ant"):
+            return None
+        if w.endswith("ant"):
+            return None
+        # "…, qui avait relevé « … »": the subject is the relative's antecedent, left to the parse
+        for x in reversed(before[: n - 1 - back]):
+            if x in ",;:":
+                break
+            if x in ("qui", "que", "qu'", "dont", "où"):
+                return None
+        return back
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import spacy
@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from recoupe.model import Article, Quote
-from recoupe.quotes.attribute import SUBORDINATE, ArticleAnalysis, Found, Tok
+from recoupe.quotes.attribute import SUBORDINATE, ArticleAnalysis, Found, Tok, adjacent_speech_verb
 from recoupe.quotes.detect import MarkSpan, Unit, find_mark_spans, is_name_or_title, split_incises, split_units
 from recoupe.quotes.lexicon import Lexicon, load_lexicon
 
@@ -89,7 +89,7 @@ def _hidden(view: str, units: list[Unit], flags: list[bool], parts: list[tuple[i
     return _Quoted(ranges)
 
 
-def plain_tokens(view: str, start: int, end: int, quoted: _Quoted) -> list[Tok]:
+def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool]) -> list[Tok]:
     """Tokens of view[start:end] by a regular expression (no model): enough to find names."""
     out: list[Tok] = []
     for m in _PLAIN_TOKEN.finditer(view, start, end):
@@ -147,7 +147,9 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
         if before and not before.endswith(":") and not is_name_or_title(sp, content):
             if SUBORDINATE.match(content.lower()):
                 return True
-            embedded = True  # parsed only if a speech verb may govern it (below)
+            if adjacent_speech_verb([t.lower for t in plain_tokens(view, unit.start, sp.open_pos, _Quoted([]))],
+                                    lex) is None:
+                embedded = True  # parsed only if a speech verb may govern it (below)
     segment = view[unit.start : unit.end]
     if unit.spans:
         # only the words outside the quotation marks can hold a cue to parse for
