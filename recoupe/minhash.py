@@ -4,6 +4,11 @@ Signatures use one-permutation hashing with rotation densification (Li, Owen & Z
 Shrivastava & Li 2014): every shingle is hashed once, its hash picks one of `num_perm` bins and
 the bin keeps its minimum, so a signature costs O(shingles) instead of O(shingles × num_perm),
 and two signatures agree on a bin with probability equal to the Jaccard similarity of the sets.
+Words are found and hashed on the UTF-8 bytes (tabulation hashing), so no Python loop runs per word.
+
+Chosen over datasketch by benchmarks/bench_dedup.py (20,000 synthetic articles, 5-word shingles,
+128 values, 32 bands × 2 rows, same exact check): 2.25 s against 15.06 s of CPU (6.7×), recall
+0.9999 for both, the same 7,648 pairs.
 """
 
 from __future__ import annotations
