@@ -667,6 +667,10 @@ class ArticleAnalysis:
             return Mention(start, end, e3)
         if first.lower not in _DETS:
             return None
+        if len(np) >= 2 and all(_is_cap(t) for t in np[1:]) and not any(t.start in self.entity_at for t in np):
+            # "écrit Le Monde", "selon le Parisien": a determiner and a proper name, an organisation
+            name = self.text[(first if first.text[:1].isupper() else np[1]).start : np[-1].end]
+            return Mention(start, end, self.registry.org(name, start), gender=None)
         return self._role_mention(np, head, det_gender, paragraph)
 
     def _role_mention(self, np: list[Tok], head: Tok, gender: str | None, paragraph: int) -> Mention:
@@ -923,6 +927,13 @@ class ArticleAnalysis:
             if t.lower in ("selon", "d'après") or (t.lower == "pour" and t.i == _first_word(toks)):
                 np = self._np_after_prep(toks, t.i + 1)
                 if not np:
+                    continue
+                if len(np) == 1 and np[0].lower in ("lui", "elle"):
+                    # "selon lui": the last person of that gender
+                    g = "Masc" if np[0].lower == "lui" else "Fem"
+                    h = self._recent(np[0].start, unit.paragraph, g, strong_only=False)
+                    if h is not None and h.entity is not None:
+                        return _Attribution((t.start, t.end), Mention(np[0].start, np[0].end, h.entity, gender=g))
                     continue
                 m = self._resolve(toks, np, unit.paragraph)
                 if m is None or m.guessed or (m.entity is None and not m.anonymous):
