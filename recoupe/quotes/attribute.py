@@ -318,8 +318,10 @@ class ArticleAnalysis:
                 first = d + 1 if det is not None else n_i
                 gender = _DET_GENDER.get(det.lower) if det is not None else None
                 return self.text[seg[first].start : seg[-1].end], gender or noun_gender(t.lower)
-        if seg[0].lower in _DETS and seg[0].lower not in ("du", "au", "aux", "des") and len(seg) > 1 \
-                and toks[i - 1].text == "," and not _is_cap(seg[1]) and seg[1].pos not in ("VERB", "AUX"):
+        if seg[0].lower in _DETS and seg[0].lower not in ("du", "au", "aux", "des") and 1 < len(seg) <= 5 \
+                and toks[i - 1].text == "," and not _is_cap(seg[1]) and seg[1].pos not in ("VERB", "AUX") \
+                and not any(t.lower in _PREPOSITIONS and t.lower not in ("de", "d'", "du", "des") for t in seg) \
+                and not any(self.lex.lemma_of_form(t.lower) for t in seg):
             return self.text[seg[1].start : seg[-1].end], _DET_GENDER.get(seg[0].lower)
         return None
 
@@ -339,6 +341,11 @@ class ArticleAnalysis:
         if not first.text[:1].islower() or first.lower in _NOT_NAME or first.pos in ("VERB", "AUX"):
             return None
         if self.lex.lemma_of_form(first.lower) and first.pos != "NOUN":
+            return None
+        roles = self.lex.noun_class("role")
+        head_words = [t.lower for t in toks[k : k + 2]]
+        if not any(w in roles or w.split("-")[0] in roles for w in head_words) and not (
+                k + 1 < len(toks) and toks[k + 1].lower in ("de", "d'", "du", "des", "au", "aux")):
             return None
         e = k
         while e < len(toks) and toks[e].text not in ",;:.!?»" and not toks[e].quoted:
@@ -1159,7 +1166,7 @@ def _np(toks: list[Tok], head: Tok) -> list[Tok]:
     while changed:
         changed = False
         for t in toks:
-            if t.head in members and t.i not in members and t.dep not in ("acl:relcl", "punct"):
+            if t.head in members and t.i not in members and t.dep.split(":")[0] in _NP_DEPS:
                 members.add(t.i)
                 changed = True
     lo, hi = min(members), max(members)
@@ -1181,6 +1188,9 @@ def noun_gender(noun: str) -> str | None:
     if w.endswith(_MASC_SUFFIXES):
         return "Masc"
     return None
+
+
+_NP_DEPS = frozenset("det amod nmod case flat appos nummod compound fixed".split())
 
 
 def _is_cap(t: Tok) -> bool:

@@ -121,20 +121,20 @@ def merge_speakers(quotes: Sequence[Quote]) -> tuple[list[Speaker], list[Quote]]
     """Merge speakers across articles ("Poutine" and "Vladimir Poutine" are one speaker)."""
     names: dict[str, Speaker] = {}
     order: list[str] = []
+    surface: dict[str, str] = {}  # folded name -> first spelling seen (’ and ' variants are one name)
     for q in quotes:
         if not q.speaker:
             continue
-        if q.speaker not in names:
-            names[q.speaker] = Speaker(q.speaker, [], [], q.speaker_type or "PER")
-            order.append(q.speaker)
-        sp = names[q.speaker]
+        key = surface.setdefault(fold(q.speaker), q.speaker)
+        if key not in names:
+            names[key] = Speaker(key, [], [], q.speaker_type or "PER")
+            order.append(key)
+        sp = names[key]
         if q.role and q.role not in sp.roles:
             sp.roles.append(q.role)
-        if q.speaker_mention and q.speaker_mention not in sp.aliases and q.speaker_mention.lower() not in (
-            "il",
-            "elle",
-        ):
-            sp.aliases.append(q.speaker_mention)
+        mention = q.speaker_mention
+        if mention and mention not in sp.aliases and mention.strip("-").lower() not in _PRONOUN_MENTIONS:
+            sp.aliases.append(mention)
     # a name is merged into the longest other name of the same type that extends it
     # (same surname, and its first names match) or whose acronym alias it is
     canonical: dict[str, str] = {}
@@ -170,10 +170,15 @@ def merge_speakers(quotes: Sequence[Quote]) -> tuple[list[Speaker], list[Quote]]
                 dst.roles.append(role)
     out: list[Quote] = []
     for q in quotes:
-        if q.speaker and canonical.get(q.speaker, q.speaker) != q.speaker:
-            q = _replace_speaker(q, canonical[q.speaker])
+        if q.speaker:
+            target = canonical.get(surface.get(fold(q.speaker), q.speaker), q.speaker)
+            if target != q.speaker:
+                q = _replace_speaker(q, target)
         out.append(q)
     return list(merged.values()), out
+
+
+_PRONOUN_MENTIONS = frozenset("il elle ils elles lui t-il t-elle".split())
 
 
 def _acronym(name: str) -> str:
