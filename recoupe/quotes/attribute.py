@@ -599,6 +599,11 @@ class ArticleAnalysis:
                 if head.pos == "ADP" or head.lower in ("à", "dans", "en", "selon", "pour"):
                     return None
                 if head.lower in _PRONOUNS or head.lower in _DETS or head.lower in TITLES or _is_cap(head):
+                    # the phrase stops where its verb starts ("Le tribunal l'a relaxé")
+                    for n, t in enumerate(seg[1:], 1):
+                        if t.lower in _CLITICS or t.lower in _AUX or t.pos in ("VERB", "AUX") \
+                                or t.lower in ("ne", "n'"):
+                            return seg[:n]
                     return seg
             return None
         return None
@@ -638,6 +643,8 @@ class ArticleAnalysis:
         first = np[0]
         if first.lower in _PRONOUNS and len(np) == 1:
             g = _PRONOUNS[first.lower]
+            if first.text.startswith("-"):
+                start += 1  # "a-t-elle": the mention is "elle"
             h = self._recent(first.start, paragraph, g, strong_only=False)
             if h is None:
                 return Mention(start, end, None, gender=g)
