@@ -291,3 +291,10 @@ def test_colon_after_any_clause_and_names_after_prepositions(nlp) -> None:  # no
     qs = direct(run(nlp, text))
     assert [q.speaker for q in qs] == ["Sylvie Roumagnac", "Dominique Peyrac"]
     assert qs[1].cue == "assume"
+
+
+def test_straight_quotes_with_inner_spaces_and_charges_after_pour(nlp) -> None:  # noqa: ANN001
+    text = ('" Nous avons fait notre travail ", a déclaré le commissaire Yves Marchal. '
+            "Le tribunal a condamné le gérant pour « abus de biens sociaux ».")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("Nous avons fait notre travail", "Yves Marchal")]

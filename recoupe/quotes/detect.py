@@ -66,10 +66,18 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
     """Outermost quotation-mark spans of each paragraph, in text order, chained across paragraphs."""
     spans: list[MarkSpan] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs):
+        straight = [k for k in range(p_start, p_end) if text[k] == '"']
+        # an even number of straight quotes pairs them in order, whatever the spacing
+        openers = set(straight[::2]) if len(straight) % 2 == 0 else None
         i = p_start
         while i < p_end:
             c = text[i]
-            if c not in _PAIRS or (c == '"' and not _is_open_straight(text, i, p_start)):
+            if c == '"':
+                is_open = i in openers if openers is not None else _is_open_straight(text, i, p_start)
+                if not is_open:
+                    i += 1
+                    continue
+            if c not in _PAIRS:
                 i += 1
                 continue
             if c == "‘" and i > p_start and text[i - 1].isalnum():
@@ -112,7 +120,7 @@ def _find_close(text: str, i: int, p_end: int, opener: str) -> int:
         elif c == opener and opener != closer:
             depth += 1
         elif c == closer:
-            if opener == '"' and j + 1 < p_end and text[j + 1].isalnum():
+            if opener == '"' and j + 1 < p_end and text[j + 1].isalnum() and text.count('"', i, p_end) % 2:
                 j += 1
                 continue
             if depth == 0:
@@ -280,6 +288,8 @@ def named_in_context(view: str, sp: MarkSpan, naming: set[str]) -> bool:
         low = before[n].lower().replace("’", "'").split("'")[-1]
         if low in _NAMING_SKIP:
             continue
+        if low == "pour" and n == len(before) - 1 or low == "pour" and before[n + 1].lower() in _NAMING_SKIP:
+            return True  # "condamné pour « abus de biens sociaux »": a charge, not words said
         if low in ("dit", "dite", "dits", "dites") and n > 0 and before[n - 1].lower() in _ETRE_FORMS:
             return False  # "s'est dite « satisfaite »" reports words; "la loi dite « … »" names
         return low in naming
