@@ -298,3 +298,10 @@ def test_straight_quotes_with_inner_spaces_and_charges_after_pour(nlp) -> None: 
             "Le tribunal a condamné le gérant pour « abus de biens sociaux ».")
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [("Nous avons fait notre travail", "Yves Marchal")]
+
+
+def test_quote_opening_a_paragraph_continues_the_last_subject(nlp) -> None:  # noqa: ANN001
+    text = ("La directrice de l'école, Hélène Brun, a reçu les parents jeudi soir.\n\n"
+            "« Nous ne fermerons aucune classe cette année. »")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Hélène Brun"]

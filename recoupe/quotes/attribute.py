@@ -1003,10 +1003,15 @@ class ArticleAnalysis:
                     self.found.append(Found("direct", s, e, sp.paragraph, att.cue if att else None,
                                             att.mention if att else None, k))
 
-    def _leading_subject(self, sp: MarkSpan) -> Mention | None:
-        """Subject opening the previous sentence of the paragraph ("La maire, elle, veut croire…")."""
+    def _leading_subject(self, sp: MarkSpan, across: bool = False) -> Mention | None:
+        """Subject opening the previous sentence of the paragraph ("La maire, elle, veut croire…");
+        with `across`, a quotation opening its paragraph looks at the last sentence of the one before."""
         u_index = next((n for n, u in enumerate(self.units) if u.start <= sp.open_pos < u.end), -1)
-        if u_index <= 0 or self.units[u_index - 1].paragraph != sp.paragraph:
+        if u_index <= 0:
+            return None
+        prev_par = self.units[u_index - 1].paragraph
+        opens = self.units[u_index].start == sp.open_pos and self.units[u_index].paragraph != prev_par
+        if prev_par != sp.paragraph and not (across and opens and prev_par == sp.paragraph - 1):
             return None
         toks = [t for t in self.toks[u_index - 1] if not t.quoted]
         if not toks or self.units[u_index - 1].spans:
@@ -1053,7 +1058,7 @@ class ArticleAnalysis:
                     return _Attribution(f.cue, f.mention)
                 break
         # "Le ministre s'est montré confiant. « … »": the subject of the sentence before
-        lead = self._leading_subject(sp)
+        lead = self._leading_subject(sp, across=True)
         if lead is not None:
             return _Attribution(None, lead)
         h = self._recent(sp.open_pos, sp.paragraph, None, strong_only=True)
