@@ -305,3 +305,11 @@ def test_quote_opening_a_paragraph_continues_the_last_subject(nlp) -> None:  # n
             "« Nous ne fermerons aucune classe cette année. »")
     qs = direct(run(nlp, text))
     assert [q.speaker for q in qs] == ["Hélène Brun"]
+
+
+def test_quote_carried_over_a_paragraph_without_reopening(nlp) -> None:  # noqa: ANN001
+    text = ("Le président du syndicat, Marc Tessier, a pris la parole. « Nous irons jusqu'au bout.\n\n"
+            "Personne ne nous fera reculer », a-t-il lancé.")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["Nous irons jusqu'au bout.", "Personne ne nous fera reculer"]
+    assert {q.speaker for q in qs} == {"Marc Tessier"}

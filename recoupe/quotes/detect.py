@@ -70,6 +70,14 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
         # an even number of straight quotes pairs them in order, whatever the spacing
         openers = set(straight[::2]) if len(straight) % 2 == 0 else None
         i = p_start
+        if spans and not spans[-1].closed and spans[-1].paragraph == p_index - 1 and text[p_start] != "«":
+            # a quotation carried over without reopening «: it runs to the first » of this paragraph
+            close = text.find("»", p_start, p_end)
+            if close > 0 and "«" not in text[p_start:close]:
+                s, e = _strip(text, p_start, close)
+                if e > s:
+                    spans.append(MarkSpan(p_start, close, s, e, p_index, True, "«"))
+                i = close + 1
         while i < p_end:
             c = text[i]
             if c == '"':
