@@ -8,12 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recoupe.clean import clean_article
+from recoupe.clean import analysis_view, clean_article
 from recoupe.corroborate import corroborate_corpus
 from recoupe.dedup import near_duplicate_pairs, reused_passages
 from recoupe.ingest import read_inputs
 from recoupe.language import detect_languages
-from recoupe.model import Article, InputRecord, Passage, Quote, RawDocument, RejectedInput, Rejection, Speaker, Story
+from recoupe.model import (
+    Article,
+    InputRecord,
+    OffsetMap,
+    Paragraph,
+    Passage,
+    Quote,
+    RawDocument,
+    RejectedInput,
+    Rejection,
+    Speaker,
+    Story,
+)
 from recoupe.settings import Settings
 from recoupe.store import Store
 from recoupe.stories import assign_stories
@@ -118,8 +130,13 @@ def analyse_articles(
     existing_stories: Sequence[Story] = (),
     nlp: Any = None,
     progress: Progress = _no_progress,
+    story_context: Sequence[Article] = (),
 ) -> RunReport:
-    """Run the corpus stages over cleaned, unique articles (no storage)."""
+    """Run the corpus stages over cleaned, unique articles (no storage).
+
+    `story_context` holds stored articles of `existing_stories` that new articles may join; they lend
+    their stories content and are not analysed again.
+    """
     report = RunReport(articles=list(articles))
     report.notes.extend(detect_languages(articles, settings.languages))
     progress("near-duplicates", 0, 1)
@@ -127,7 +144,11 @@ def analyse_articles(
     report.passages = reused_passages(articles, settings)
     progress("near-duplicates", 1, 1)
     progress("stories", 0, 1)
-    report.stories = assign_stories(articles, report.near_duplicates, report.passages, settings, existing_stories)
+    fresh = {a.id for a in articles}
+    context = [a for a in story_context if a.id not in fresh]
+    report.stories = assign_stories(
+        [*context, *articles], report.near_duplicates, report.passages, settings, existing_stories
+    )
     progress("stories", 1, 1)
     report.quotes, report.speakers = extract_quotes(articles, settings, nlp=nlp, progress=progress)
     return report
@@ -174,7 +195,8 @@ def run(
 
     articles, records = clean_documents(read_inputs(Path(root), settings), known, progress)
     existing = store_stories(store) if store is not None else []
-    report = analyse_articles(articles, settings, existing, nlp=nlp, progress=progress)
+    context = stored_story_articles(store, existing, articles, settings) if store is not None else []
+    report = analyse_articles(articles, settings, existing, nlp=nlp, progress=progress, story_context=context)
     report.inputs = records
     report.check_accounting()
     if store is not None:
@@ -194,8 +216,49 @@ def store_stories(store: Store) -> list[Story]:
     return list(stories.values())
 
 
+def stored_story_articles(
+    store: Store, stories: Sequence[Story], articles: Sequence[Article], settings: Settings, limit: int = 20_000
+) -> list[Article]:
+    """Stored articles of the stories still open around the new articles' dates, rebuilt for the story stage."""
+    dates = sorted(a.published[:10] for a in articles if a.published)
+    cutoff = ""
+    if dates and len(dates) == len(articles):
+        from datetime import date, timedelta
+
+        first = dates[0] if len(dates[0]) == 10 else f"{dates[0][:7]}-01"
+        try:
+            cutoff = (date.fromisoformat(first) - timedelta(days=settings.story_max_gap_days)).isoformat()[:7]
+        except ValueError:
+            cutoff = ""
+    open_ids = [s.id for s in stories if not cutoff or not s.last_published or s.last_published >= cutoff]
+    if not open_ids:
+        return []
+    rows = store.rows(
+        "SELECT id, file, source_path, kind, text, content_hash, outlet, published, title, url, language,"
+        " input_order FROM articles WHERE story_id IN (SELECT unnest(?)) ORDER BY input_order DESC LIMIT ?",
+        [open_ids, limit],
+    )
+    paragraphs: dict[str, list[Paragraph]] = {}
+    for p in store.rows(
+        "SELECT article_id, idx, start_char, end_char, text FROM paragraphs WHERE article_id IN (SELECT unnest(?))"
+        " ORDER BY article_id, idx",
+        [[r["id"] for r in rows]],
+    ):
+        para = Paragraph(p["idx"], p["start_char"], p["end_char"], p["text"])
+        paragraphs.setdefault(p["article_id"], []).append(para)
+    return [
+        Article(
+            id=r["id"], file=r["file"], source_path=r["source_path"], original_text="", text=r["text"],
+            analysis_text=analysis_view(r["text"]), paragraphs=paragraphs.get(r["id"], []), offsets=OffsetMap(),
+            content_hash=r["content_hash"], outlet=r["outlet"], published=r["published"], title=r["title"],
+            url=r["url"], language=r["language"], kind=r["kind"], order=r["input_order"] or 0,
+        )
+        for r in reversed(rows)
+    ]
+
+
 def save(store: Store, report: RunReport, settings: Settings, progress: Progress = _no_progress) -> None:
-    """Write a run's results, one transaction per batch of articles, then the run-wide tables."""
+    """Write a run's results, one transaction per batch of articles, then the run-wide tables and search index."""
     arts = report.articles
     quotes_by_article: dict[str, list[Quote]] = {}
     for q in report.quotes:
@@ -217,3 +280,4 @@ def save(store: Store, report: RunReport, settings: Settings, progress: Progress
         if report.speakers:
             store.replace_speakers(report.speakers)
         store.replace_corroboration(*corroborate_corpus(*store.corroboration_inputs()))
+    store.build_search_indexes()

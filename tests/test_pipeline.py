@@ -127,3 +127,20 @@ def test_every_command_is_documented() -> None:
         assert command.help and len(command.help.strip()) > 20, f"command {name} has no help text"
         result = CliRunner().invoke(app, [name, "--help"])
         assert result.exit_code == 0
+
+
+def test_articles_arriving_in_a_later_run_join_the_stored_story(tmp_path: Path, nlp: Any) -> None:
+    first, later = tmp_path / "monday", tmp_path / "tuesday"
+    first.mkdir()
+    later.mkdir()
+    shutil.copy(EXAMPLES / "101_port_greve_ouestmarin.txt", first)
+    shutil.copy(EXAMPLES / "103_festival_theatre.txt", first)
+    shutil.copy(EXAMPLES / "102_port_greve_courrier.txt", later)
+    with Store(tmp_path / "r.duckdb") as store:
+        run(first, Settings(), store, nlp=nlp)
+        before = {r["file"]: r["story_id"] for r in store.rows("SELECT file, story_id FROM articles")}
+        run(later, Settings(), store, nlp=nlp)
+        after = {r["file"]: r["story_id"] for r in store.rows("SELECT file, story_id FROM articles")}
+    assert before["101_port_greve_ouestmarin.txt"] != before["103_festival_theatre.txt"]
+    assert after["102_port_greve_courrier.txt"] == before["101_port_greve_ouestmarin.txt"]
+    assert {k: after[k] for k in before} == before  # stored decisions and ids do not move
