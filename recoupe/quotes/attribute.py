@@ -127,8 +127,7 @@ class ArticleAnalysis:
                 attributions[k] = att
                 if is_quote and att and att.mention and not att.bare:
                     self._push(att.mention, att.cue[0] if att.cue else self.spans[k].start, unit.paragraph)
-            if self.parsed[u_index]:
-                self._indirect(u_index)
+            self._indirect(u_index)
         self._finish_direct(direct, attributions)
         self.found.sort(key=lambda f: (f.start, f.kind))
         return self.found
@@ -1134,8 +1133,9 @@ class ArticleAnalysis:
                 return
             if k + 1 < n:
                 c0 = toks[k + 1]
-                if not (c0.lower in _DETS or c0.lower in _PRONOUNS or _is_cap(c0) or c0.text[:1].isdigit()
-                        or c0.pos in ("PRON", "NUM", "PROPN", "DET")):
+                # the clause opens with its subject, not with an apposition ("délégué de …, majoritaire …")
+                if c0.lower in self.lex.noun_class("role") or c0.lower.endswith(("é", "ée", "és", "ées", "ant")) \
+                        or c0.pos in ("NOUN", "ADJ", "VERB", "ADP") or c0.text in "«“\"":
                     return
                 self._emit_indirect(toks, c0.start, unit.end, unit, None, mention=m)
 

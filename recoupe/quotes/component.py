@@ -158,9 +158,7 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
             a, b = spans[k].open_pos - unit.start, spans[k].outer_end - unit.start
             chars[a:b] = "«" + " " * max(0, b - a - 2) + "»" if b - a >= 2 else chars[a:b]
         segment = "".join(chars)
-    source = _SOURCE_WORDS.search(segment)
-    if source and (unit.spans or not segment[: source.start()].strip()):
-        return True
+    # "selon X" / "Pour X," are read from the words: no parse for them alone
     found = list(_WORD.finditer(segment))
     ws = [m.group().lower() for m in found]
     forms = lex.forms
