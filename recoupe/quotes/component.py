@@ -77,6 +77,11 @@ class _Quoted:
         i = bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.parts[i][1]
 
+    def touches(self, start: int, end: int) -> bool:
+        """Does any range overlap [start, end)?"""
+        i = bisect_right(self.starts, end - 1) - 1
+        return i >= 0 and self.parts[i][1] > start
+
 
 def _hidden(view: str, units: list[Unit], flags: list[bool], parts: list[tuple[int, int]], lex: Lexicon
             ) -> _Quoted:
@@ -89,12 +94,14 @@ def _hidden(view: str, units: list[Unit], flags: list[bool], parts: list[tuple[i
     return _Quoted(ranges)
 
 
-def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool]) -> list[Tok]:
+def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] | None) -> list[Tok]:
     """Tokens of view[start:end] by a regular expression (no model): enough to find names."""
     out: list[Tok] = []
     for m in _PLAIN_TOKEN.finditer(view, start, end):
         w = m.group()
-        out.append(Tok(len(out), w, w.lower(), "", "", "", -1, m.start(), m.end(), None, quoted(m.start())))
+        s = m.start()
+        out.append(Tok(len(out), w, w.lower(), "", "", "", -1, s, m.end(), None,
+                       quoted(s) if quoted is not None else False))
     return out
 
 
@@ -147,7 +154,7 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
         if before and not before.endswith(":") and not is_name_or_title(sp, content):
             if SUBORDINATE.match(content.lower()):
                 return True
-            if adjacent_speech_verb([t.lower for t in plain_tokens(view, unit.start, sp.open_pos, _Quoted([]))],
+            if adjacent_speech_verb([t.lower for t in plain_tokens(view, unit.start, sp.open_pos, None)],
                                     lex) is None:
                 embedded = True  # parsed only if a speech verb may govern it (below)
     segment = view[unit.start : unit.end]
@@ -333,7 +340,7 @@ class QuoteComponent:
         hidden = _hidden(view, units, flags, parts, self.lexicon)
         toks, parsed, scan = [], [], []
         for u, use in zip(units, flags, strict=True):
-            plain = plain_tokens(view, u.start, u.end, quoted)
+            plain = plain_tokens(view, u.start, u.end, quoted if quoted.touches(u.start, u.end) else None)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if use else None
             toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
             parsed.append(span is not None)
@@ -393,7 +400,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         hidden = _hidden(art.analysis_text, units, flags, parts, lex)
         toks, scan = [], []
         for u, flag in zip(units, flags, strict=True):
-            plain = plain_tokens(art.analysis_text, u.start, u.end, quoted)
+            plain = plain_tokens(art.analysis_text, u.start, u.end, quoted if quoted.touches(u.start, u.end) else None)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if flag else None
             toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
             scan.append(plain)
