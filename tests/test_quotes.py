@@ -313,3 +313,10 @@ def test_quote_carried_over_a_paragraph_without_reopening(nlp) -> None:  # noqa:
     qs = direct(run(nlp, text))
     assert [q.text for q in qs] == ["Nous irons jusqu'au bout.", "Personne ne nous fera reculer"]
     assert {q.speaker for q in qs} == {"Marc Tessier"}
+
+
+def test_quote_opening_a_paragraph_before_its_speaker(nlp) -> None:  # noqa: ANN001
+    text = ("La crue a emporté trois maisons du hameau.\n\n"
+            "« On a tout perdu en une nuit. » Jeanne Roux, 72 ans, ne décolère pas contre la préfecture.")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("On a tout perdu en une nuit.", "Jeanne Roux")]

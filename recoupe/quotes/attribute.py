@@ -1002,6 +1002,27 @@ class ArticleAnalysis:
                     self.found.append(Found("direct", s, e, sp.paragraph, att.cue if att else None,
                                             att.mention if att else None, k))
 
+    def _following_subject(self, sp: MarkSpan) -> Mention | None:
+        """The named person opening the sentence after a quotation that opens its paragraph."""
+        u_index = next((n for n, u in enumerate(self.units) if u.start <= sp.open_pos < u.end), -1)
+        if u_index < 0 or u_index + 1 >= len(self.units):
+            return None
+        unit, nxt = self.units[u_index], self.units[u_index + 1]
+        if unit.start != sp.open_pos or nxt.paragraph != unit.paragraph or nxt.spans:
+            return None
+        if u_index > 0 and self.units[u_index - 1].paragraph == unit.paragraph:
+            return None
+        toks = self.toks[u_index + 1]
+        k = 0
+        while k < len(toks) and (_is_cap(toks[k]) or toks[k].lower in TITLES) and toks[k].lower not in _NOT_NAME:
+            k += 1
+        if k == 0:
+            return None
+        e = self.entity_at.get(toks[0].start) or self.entity_at.get(toks[k - 1].start)
+        if e is None or e.type != "PER":
+            return None
+        return Mention(sp.open_pos, sp.open_pos, e, gender=e.gender)
+
     def _leading_subject(self, sp: MarkSpan, across: bool = False) -> Mention | None:
         """Subject opening the previous sentence of the paragraph ("La maire, elle, veut croire…");
         with `across`, a quotation opening its paragraph looks at the last sentence of the one before."""
@@ -1056,6 +1077,11 @@ class ArticleAnalysis:
                 if len(between) < 6 and f.mention is not None:
                     return _Attribution(f.cue, f.mention)
                 break
+        # "« On a tout perdu. » Jeanne Roux, 72 ans, ne décolère pas.": a quotation opening its paragraph
+        # goes to the named person opening the next sentence
+        follow = self._following_subject(sp)
+        if follow is not None:
+            return _Attribution(None, follow)
         # "Le ministre s'est montré confiant. « … »": the subject of the sentence before
         lead = self._leading_subject(sp, across=True)
         if lead is not None:

@@ -246,10 +246,11 @@ def split_units(view: str, paragraphs: list[tuple[int, int]], spans: list[MarkSp
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         inside = [(spans[k].open_pos, spans[k].outer_end) for k in by_par.get(p_index, [])]
         cuts = [p_start]
-        for m in re.finditer(r"[.!?…]+[»”\"]?(?=\s+[«“\"A-ZÀÂÉÈÊÎÔÛÇ0-9])", view[p_start:p_end]):
+        for m in re.finditer(r"[.!?…]+(?:[ \u00a0\u202f]*[»”\"])?(?=\s+[«“\"A-ZÀÂÉÈÊÎÔÛÇ0-9])", view[p_start:p_end]):
             j = p_start + m.start()
             stop = p_start + m.end()
-            if any(a <= j < b for a, b in inside) or _is_abbreviation(view, j):
+            # a sentence may end inside quotation marks only where the marks close too
+            if any(a < stop < b for a, b in inside) or _is_abbreviation(view, j):
                 continue
             cuts.append(stop)
         cuts.append(p_end)
