@@ -1,14 +1,16 @@
 """Read-only queries over a recoupe database, returning typed records: the CLI, REST API and web UI use these.
 
-Text search: DuckDB's `fts` extension cannot be loaded offline (it is downloaded by `INSTALL fts`, and no
-package ships it for this DuckDB version), so quotations are searched word by word in a normalised form
-(`search_key`: no case, accents or typography) stored beside each quotation; articles with ILIKE.
+Text search: articles through DuckDB's full-text index (`recoupe.fts`: the `fts` extension from the installed
+`duckdb-ext-fts` package), or ILIKE where the extension or the index is missing; quotations word by word in a
+normalised form (`search_key`: no case, accents or typography), through the `quote_terms` word table.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,12 +18,14 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from recoupe.corroborate import CorroboratedQuote, DiffOp, QuoteOccurrence, SpeakerSummary, Variant, search_key
+from recoupe.fts import ARTICLE_SCHEMA, has_index, load_fts
 
 T = TypeVar("T")
 QuoteSort = Literal["date", "outlets"]
 MAX_LIMIT = 500
 CORROBORATION_SCHEMA = 3  # the store's migration that completed the corroboration tables
 MAX_TERMS = 60
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class QueryError(ValueError):
@@ -193,6 +197,11 @@ def _terms(q: str | None) -> list[tuple[str, bool]]:
     return terms
 
 
+def _fts_words(q: str) -> str:
+    """`q` as the fts tokenizer expects it: words apart, no separator at either end (it would count as a word)."""
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFC", q)).strip()
+
+
 def _ilike(column: str, q: str | None) -> tuple[list[str], list[str]]:
     """Conditions and parameters matching every whitespace-separated word of `q` in `column`, any case."""
     conds, params = [], []
@@ -215,6 +224,8 @@ class Recoupe:
                 "database has no corroboration tables (schema version "
                 f"{version or 0} < {CORROBORATION_SCHEMA}): run `recoupe analyze` on it with this version first"
             )
+        # the article index is used only when the extension loads here and a writer built the index
+        self.fts_articles = load_fts(con) and has_index(con, ARTICLE_SCHEMA)
 
     # -- plumbing -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -274,9 +285,15 @@ class Recoupe:
         if date_to is not None:
             where.append(f"{_day('a.published')} <= ?")
             params.append(date_to)
-        conds, words = _ilike("a.text", q)
-        where += conds
-        params += words
+        if q and q.strip() and self.fts_articles:
+            # every word (stemmed, accents and case ignored) in the title or text; the score is not used
+            where.append(f"a.id IN (SELECT m.id FROM articles m"
+                         f" WHERE {ARTICLE_SCHEMA}.match_bm25(m.id, ?, conjunctive := 1) IS NOT NULL)")
+            params.append(_fts_words(q))
+        else:
+            conds, words = _ilike("a.text", q)
+            where += conds
+            params += words
         rows = self._rows(
             "SELECT a.id, a.file, a.outlet, a.published, a.title, a.story_id,"
             " (SELECT count(*) FROM quotes q WHERE q.article_id = a.id AND q.kind = 'direct') AS n_quotes,"

@@ -438,6 +438,25 @@ class Store:
             " ORDER BY term, first_published NULLS LAST, id"
         )
 
+    def build_search_indexes(self) -> bool:
+        """Rebuild the full-text index over articles (DuckDB fts) if articles changed; False without the extension.
+
+        The index does not follow writes, so writers call this after adding articles. Articles are only ever
+        added, so an index holding as many documents as there are articles is current. Without the extension,
+        an index left by another install is dropped: readers then scan rather than answer from stale data.
+        """
+        from recoupe.fts import ARTICLE_INDEX, ARTICLE_SCHEMA, has_index, load_fts
+
+        indexed = has_index(self.con, ARTICLE_SCHEMA)
+        if not load_fts(self.con):
+            if indexed:
+                self.con.execute(f"DROP SCHEMA {ARTICLE_SCHEMA} CASCADE")
+            return False
+        if indexed and self.count(f"{ARTICLE_SCHEMA}.docs") == self.count("articles"):
+            return True
+        self.con.execute(ARTICLE_INDEX)
+        return True
+
     # -- reads --------------------------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts."""

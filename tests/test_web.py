@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -77,10 +78,15 @@ def page(browser: object) -> Iterator[object]:
     assert not errors, errors
 
 
-def test_seeds_story_speaker_and_search(pipeline_seeds_db: Path, page: object) -> None:
-    """The seeds analysed end to end: story list → story (two outlets, shared Putin quote) → speaker → search."""
+def test_seeds_story_speaker_and_search(pipeline_seeds_db: Path, page: object, tmp_path: Path) -> None:
+    """The seeds analysed end to end: story list → story (two outlets, shared Putin quote) → speaker → search.
+
+    The story page's screenshot goes to tmp_path; RECOUPE_UPDATE_SCREENSHOT=1 writes docs/story-page.png instead.
+    """
     from playwright.sync_api import expect
 
+    screenshot = DOCS / "story-page.png" if os.environ.get("RECOUPE_UPDATE_SCREENSHOT") == "1" else (
+        tmp_path / "story-page.png")
     pg = page  # type: ignore[assignment]
     with Server(pipeline_seeds_db) as base:
         pg.goto(base + "/")  # type: ignore[attr-defined]
@@ -101,8 +107,8 @@ def test_seeds_story_speaker_and_search(pipeline_seeds_db: Path, page: object) -
         expect(putin.get_by_test_id("carrier")).to_have_count(2)
         expect(putin.get_by_test_id("single-source")).to_have_count(0)
         expect(pg.get_by_test_id("single-source").first).to_be_visible()  # type: ignore[attr-defined]
-        DOCS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(DOCS / "story-page.png"), full_page=True)  # type: ignore[attr-defined]
+        pg.screenshot(path=str(screenshot), full_page=True)  # type: ignore[attr-defined]
+        assert screenshot.stat().st_size > 10_000
 
         putin.get_by_role("link", name="Vladimir Poutine").click()
         expect(pg.get_by_test_id("speaker-name")).to_have_text("Vladimir Poutine")  # type: ignore[attr-defined]
