@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
@@ -138,10 +139,10 @@ class ArticleAnalysis:
         i = 0
         while i < n:
             t = toks[i]
-            title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
             if t.quoted:
                 i += 1
                 continue
+            title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
             if t.lower in TITLES or title in TITLES:
                 j = i + 1
                 while j < n and _is_cap(toks[j]) and not toks[j].quoted:
@@ -1097,8 +1098,8 @@ class ArticleAnalysis:
         unit = self.units[u_index]
         n = len(toks)
         done = False
-        for t in toks:
-            if t.quoted or not self._is_speech(toks, t) or t.pos not in ("VERB", "AUX"):
+        for t in toks if self.parsed[u_index] else ():  # the verb rules read the parse
+            if t.quoted or t.pos not in ("VERB", "AUX") or not self._is_speech(toks, t):
                 continue
             lemma = self._speech_lemma(toks, t)
             if lemma not in self.lex.que_lemmas:
@@ -1232,7 +1233,12 @@ _NP_DEPS = frozenset("det amod nmod case flat appos nummod compound fixed".split
 
 
 def _is_cap(t: Tok) -> bool:
-    w = t.text.lstrip("-")
+    return _is_cap_text(t.text)
+
+
+@lru_cache(maxsize=65536)
+def _is_cap_text(text: str) -> bool:
+    w = text.lstrip("-")
     if "'" in w[:3] or "’" in w[:3]:
         return False
     return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())

@@ -154,7 +154,7 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
         if before and not before.endswith(":") and not is_name_or_title(sp, content):
             if SUBORDINATE.match(content.lower()):
                 return True
-            if adjacent_speech_verb([t.lower for t in plain_tokens(view, unit.start, sp.open_pos, None)],
+            if adjacent_speech_verb([m.group().lower() for m in _PLAIN_TOKEN.finditer(view, unit.start, sp.open_pos)],
                                     lex) is None:
                 embedded = True  # parsed only if a speech verb may govern it (below)
     segment = view[unit.start : unit.end]

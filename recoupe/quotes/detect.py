@@ -62,11 +62,15 @@ def _is_open_straight(text: str, i: int, p_start: int) -> bool:
     return (prev in _SPACES or prev in "([{:;,—–-'’") and nxt not in _SPACES
 
 
+_STRAIGHT = re.compile('"')
+_OPENERS = re.compile("[" + "".join(_PAIRS) + "]")
+
+
 def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSpan]:
     """Outermost quotation-mark spans of each paragraph, in text order, chained across paragraphs."""
     spans: list[MarkSpan] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        straight = [k for k in range(p_start, p_end) if text[k] == '"']
+        straight = [m.start() for m in _STRAIGHT.finditer(text, p_start, p_end)]
         # an even number of straight quotes pairs them in order, whatever the spacing
         openers = set(straight[::2]) if len(straight) % 2 == 0 else None
         i = p_start
@@ -79,6 +83,11 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
                     spans.append(MarkSpan(p_start, close, s, e, p_index, True, "«"))
                 i = close + 1
         while i < p_end:
+            # jump to the next opening mark candidate (every other character is skipped)
+            found = _OPENERS.search(text, i, p_end)
+            if found is None:
+                break
+            i = found.start()
             c = text[i]
             if c == '"':
                 is_open = i in openers if openers is not None else _is_open_straight(text, i, p_start)
@@ -116,11 +125,20 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
     return spans
 
 
+_CLOSE_SCAN = {o: re.compile("[" + re.escape(o + c) + "]") for o, c in _PAIRS.items()}
+
+
 def _find_close(text: str, i: int, p_end: int, opener: str) -> int:
     closer = _PAIRS[opener]
+    scan = _CLOSE_SCAN[opener]
     depth = 0
     j = i + 1
     while j < p_end:
+        # only the marks of this pair can change anything: jump to the next one
+        found = scan.search(text, j, p_end)
+        if found is None:
+            return -1
+        j = found.start()
         c = text[j]
         if opener == "’" or closer == "’":
             if c == "’" and (j + 1 >= p_end or not text[j + 1].isalnum()):
