@@ -142,8 +142,8 @@ class ArticleAnalysis:
             if t.quoted:
                 i += 1
                 continue
-            title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
-            if t.lower in TITLES or title in TITLES:
+            if t.lower in TITLES or t.lower.rstrip(".") in TITLES:
+                title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
                 j = i + 1
                 while j < n and _is_cap(toks[j]) and not toks[j].quoted:
                     j += 1

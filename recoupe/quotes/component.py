@@ -96,31 +96,35 @@ def _hidden(view: str, units: list[Unit], flags: list[bool], parts: list[tuple[i
 
 def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] | None) -> list[Tok]:
     """Tokens of view[start:end] by a regular expression (no model): enough to find names."""
-    out: list[Tok] = []
-    for m in _PLAIN_TOKEN.finditer(view, start, end):
-        w = m.group()
-        s = m.start()
-        out.append(Tok(len(out), w, w.lower(), "", "", "", -1, s, m.end(), None,
-                       quoted(s) if quoted is not None else False))
-    return out
+    found = _PLAIN_TOKEN.finditer(view, start, end)
+    if quoted is None:
+        return [Tok(n, w, w.lower(), "", "", "", -1, m.start(), m.end(), None, False)
+                for n, m in enumerate(found) for w in (m.group(),)]
+    return [Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, quoted(s))
+            for n, m in enumerate(found) for w, s in ((m.group(), m.start()),)]
 
 
-def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int, quoted: _Quoted) -> list[Tok]:
-    """Tokens of a parsed Doc or Span with absolute offsets; "Paul" "-" "Henri" become one word."""
+def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int | Callable[[int], int], quoted: _Quoted
+               ) -> list[Tok]:
+    """Tokens of a parsed Doc or Span with absolute offsets; "Paul" "-" "Henri" become one word.
+
+    `offset` is added to the Doc's character offsets, or maps them when it is a function.
+    """
+    at = offset if callable(offset) else (lambda i: offset + i)
     toks: list[Tok] = []
     index: dict[int, int] = {}
     raw = [t for t in tokens if not t.is_space]
     k = 0
     while k < len(raw):
         t = raw[k]
-        start = offset + t.idx
+        start = at(t.idx)
         end = start + len(t.text)
         text = t.text
         members = [t]
         while (k + 2 < len(raw) and raw[k + 1].text == "-" and not raw[k].whitespace_
                and not raw[k + 1].whitespace_ and raw[k].text[-1:].isalpha() and raw[k + 2].text[:1].isalpha()):
             text = text + "-" + raw[k + 2].text
-            end = offset + raw[k + 2].idx + len(raw[k + 2].text)
+            end = at(raw[k + 2].idx) + len(raw[k + 2].text)
             members += [raw[k + 1], raw[k + 2]]
             k += 2
         for m in members:
@@ -166,8 +170,10 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
             chars[a:b] = "«" + " " * max(0, b - a - 2) + "»" if b - a >= 2 else chars[a:b]
         segment = "".join(chars)
     # "selon X" / "Pour X," are read from the words: no parse for them alone
+    ws = [w.lower() for w in _WORD.findall(segment)]
+    if lex.cue_words().isdisjoint(ws):
+        return False  # no speech-verb form, nothing to parse for
     found = list(_WORD.finditer(segment))
-    ws = [m.group().lower() for m in found]
     forms = lex.forms
     for n, w in enumerate(ws):
         if not (w in forms or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
@@ -194,32 +200,54 @@ def _prepare(text: str, view: str, paragraphs: list[tuple[int, int]], lex: Lexic
     return spans, units, parts
 
 
-def _masked(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: Lexicon) -> str:
-    """The unit's text with the words no rule reads replaced by a placeholder of the same length.
+def _masked_ranges(view: str, unit: Unit, spans: list[MarkSpan], min_words: int, lex: Lexicon
+                   ) -> list[tuple[int, int]]:
+    """Offsets (sorted, disjoint) of the unit's words that no rule reads, each longer than the placeholder.
 
     Those are long quoted passages and the clause reported after "a déclaré que" (when it holds no
     quotation mark): attribution reads the cue and its subject, never the reported words.
     """
-    chars = list(view[unit.start : unit.end])
+    out: list[tuple[int, int]] = []
 
     def blank(a: int, b: int) -> None:
         if b - a > len(_PLACEHOLDER):
-            chars[a:b] = list(_PLACEHOLDER + " " * (b - a - len(_PLACEHOLDER)))
+            out.append((a, b))
 
     for k in unit.spans:
         for s, e in spans[k].parts:
-            if len(_WORD.findall(view[s:e])) >= min_words:
-                blank(max(s, unit.start) - unit.start, min(e, unit.end) - unit.start)
+            if len(_WORD.findall(view, s, e)) >= min_words:
+                blank(max(s, unit.start), min(e, unit.end))
     if unit.spans:
         # words after the last quotation, beyond the cue and its subject, are never read
         last = spans[unit.spans[-1]]
         tail = list(_WORD.finditer(view, last.outer_end, unit.end))
         if len(tail) > _TAIL_WORDS:
-            blank(tail[_TAIL_WORDS].start() - unit.start, len(view[unit.start : unit.end].rstrip(" .!?…")))
+            blank(tail[_TAIL_WORDS].start(), unit.start + len(view[unit.start : unit.end].rstrip(" .!?…")))
     clause = unread_clause(view, unit, lex)
     if clause is not None:
-        blank(clause[0] - unit.start, clause[1] - unit.start)
-    return "".join(chars)
+        blank(clause[0], clause[1])
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _masked_pieces(view: str, unit: Unit, ranges: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """The unit's text as (offset, text) pieces, each unread range shrunk to the placeholder and a space."""
+    out: list[tuple[int, str]] = []
+    pos = unit.start
+    for a, b in ranges:
+        if a > pos:
+            out.append((pos, view[pos:a]))
+        out.append((a, _PLACEHOLDER + " "))
+        pos = b
+    if unit.end > pos:
+        out.append((pos, view[pos : unit.end]))
+    return out
 
 
 def unread_clause(view: str, unit: Unit, lex: Lexicon) -> tuple[int, int] | None:
@@ -368,6 +396,35 @@ def _component(nlp: Language) -> QuoteComponent:
     return QuoteComponent(nlp, "recoupe_quotes", 4)
 
 
+def _blank(view: str, start: int, end: int) -> str:
+    """view[start:end] with every character but line breaks turned into a space."""
+    return _NOT_NEWLINE.sub(" ", view[start:end])
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+class _Compact:
+    """The parsed sentences of one article packed into one short text, with the map back to offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.comp: list[int] = []  # start of each piece in the packed text
+        self.orig: list[int] = []  # its start in the article
+        self.length = 0
+        self.units: dict[int, tuple[int, int]] = {}  # unit index -> packed (start, end)
+
+    def add(self, orig: int, text: str) -> None:
+        self.parts.append(text)
+        self.comp.append(self.length)
+        self.orig.append(orig)
+        self.length += len(text)
+
+    def to_orig(self, c: int) -> int:
+        k = bisect_right(self.comp, c) - 1
+        return self.orig[k] + c - self.comp[k]
+
+
 def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64) -> list[Quote]:
     """Quotations and indirect speech of each article, parsing only the sentences that can hold them."""
     comp = _component(nlp)
@@ -375,34 +432,50 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     prepared = []
     texts: list[Doc] = []
     for art in articles:
+        view = art.analysis_text
         paragraphs = [(p.start, p.end) for p in art.paragraphs]
-        spans, units, parts = _prepare(art.text, art.analysis_text, paragraphs, lex)
-        flags = [needs_parse(art.analysis_text, u, lex, spans) for u in units]
-        prepared.append((art, spans, units, parts, flags))
-        # one Doc per article, same offsets: sentences not parsed become blanks, the others are masked
-        chars = [c if c == "\n" else " " for c in art.analysis_text]
-        for u, flag in zip(units, flags, strict=True):
-            if flag:
-                chars[u.start : u.end] = _masked(art.analysis_text, u, spans, comp.mask_min_words, lex)
+        spans, units, parts = _prepare(art.text, view, paragraphs, lex)
+        flags = [needs_parse(view, u, lex, spans) for u in units]
+        # one Doc per article holding only the sentences to parse, masked; what lies between them is
+        # blanked (its line breaks kept) so that each sentence sees the same neighbours as in the article
+        packed = _Compact()
+        prev = 0
+        for n, (u, flag) in enumerate(zip(units, flags, strict=True)):
+            if not flag:
+                continue
+            if u.start > prev:
+                packed.add(prev, _blank(view, prev, u.start))
+            c0 = packed.length
+            for pos, text in _masked_pieces(view, u, _masked_ranges(view, u, spans, comp.mask_min_words, lex)):
+                packed.add(pos, text)
+            packed.units[n] = (c0, packed.length)
+            prev = u.end
+        if packed.units and prev < len(view):
+            packed.add(prev, _blank(view, prev, len(view)))
+        prepared.append((art, spans, units, parts, flags, packed))
+        if not packed.units:
+            continue  # nothing to parse
         # each parsed sentence is its own sentence for the parser: no arc crosses a unit boundary
-        doc = nlp.make_doc("".join(chars))
-        starts = {u.start for u, flag in zip(units, flags, strict=True) if flag}
+        doc = nlp.make_doc("".join(packed.parts))
+        starts = {a for a, _ in packed.units.values()}
         for t in doc:
             t.is_sent_start = t.i == 0 or t.idx in starts
         texts.append(doc)
     unused = ("ner", "lemmatizer", "attribute_ruler")
     skip = [n for n in nlp.pipe_names if n in unused or isinstance(nlp.get_pipe(n), QuoteComponent)]
     with nlp.select_pipes(disable=skip):
-        docs = list(nlp.pipe(texts, batch_size=batch_size))
+        docs = iter(list(nlp.pipe(texts, batch_size=batch_size)))
     out: list[Quote] = []
-    for (art, spans, units, parts, flags), doc in zip(prepared, docs, strict=True):
+    for art, spans, units, parts, flags, packed in prepared:
+        parsed = next(docs) if packed.units else None
         quoted = _Quoted(parts)
         hidden = _hidden(art.analysis_text, units, flags, parts, lex)
         toks, scan = [], []
-        for u, flag in zip(units, flags, strict=True):
+        for n, u in enumerate(units):
             plain = plain_tokens(art.analysis_text, u.start, u.end, quoted if quoted.touches(u.start, u.end) else None)
-            span = doc.char_span(u.start, u.end, alignment_mode="expand") if flag else None
-            toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
+            where = packed.units.get(n)
+            span = parsed.char_span(*where, alignment_mode="expand") if parsed is not None and where else None
+            toks.append(_toks_from(span, packed.to_orig, hidden) if span is not None else plain)
             scan.append(plain)
         found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex, scan).run()
         out.extend(_to_quote(art, f) for f in found)

@@ -18,6 +18,13 @@ class Lexicon:
     forms: dict[str, str] = field(default_factory=dict)
     multi: dict[tuple[str, str], str] = field(default_factory=dict)
     nouns: dict[str, set[str]] = field(default_factory=dict)
+    _cue_words: frozenset[str] | None = None
+
+    def cue_words(self) -> frozenset[str]:
+        """Speech-verb forms and first words of multi-word cues (computed once the lexicon is built)."""
+        if self._cue_words is None:
+            self._cue_words = frozenset(self.forms) | {a for a, _ in self.multi}
+        return self._cue_words
 
     def is_speech_lemma(self, lemma: str) -> bool:
         """Is `lemma` (lower case) a speech verb?"""
