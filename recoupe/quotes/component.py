@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LENGTH, POS, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -104,39 +105,66 @@ def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] 
             for n, m in enumerate(found) for w, s in ((m.group(), m.start()),)]
 
 
-def _toks_from(tokens: Iterable[spacy.tokens.Token], offset: int | Callable[[int], int], quoted: _Quoted
-               ) -> list[Tok]:
-    """Tokens of a parsed Doc or Span with absolute offsets; "Paul" "-" "Henri" become one word.
+_ATTRS = [IDX, LENGTH, HEAD, POS, DEP, IS_SPACE, SPACY]
 
-    `offset` is added to the Doc's character offsets, or maps them when it is a function.
+
+def _toks_from(span: Span, offset: int | Callable[[int], int], quoted: _Quoted,
+               rows: list[list[int]] | None = None) -> list[Tok]:
+    """Tokens of a parsed Span with absolute offsets; "Paul" "-" "Henri" become one word.
+
+    `offset` is added to the Doc's character offsets, or maps them when it is a function; `rows` are
+    the Doc's `_doc_rows` when already computed.
     """
     at = offset if callable(offset) else (lambda i: offset + i)
+    doc = span.doc
+    text_of = doc.text
+    strings = doc.vocab.strings
+    if rows is None:
+        rows = _doc_rows(doc)
+    # (token index, offset in the Doc, text, head index, pos id, dep id, followed by a space)
+    raw = [(i, r[0], text_of[r[0] : r[0] + r[1]], i + r[2], r[3], r[4], r[6])
+           for i, r in zip(range(span.start, span.end), rows[span.start : span.end], strict=True) if not r[5]]
     toks: list[Tok] = []
     index: dict[int, int] = {}
-    raw = [t for t in tokens if not t.is_space]
+    labels: dict[int, str] = {}
+
+    def label(key: int) -> str:
+        got = labels.get(key)
+        if got is None:
+            got = labels[key] = strings[key]
+        return got
+
     k = 0
-    while k < len(raw):
+    n = len(raw)
+    while k < n:
         t = raw[k]
-        start = at(t.idx)
-        end = start + len(t.text)
-        text = t.text
-        members = [t]
-        while (k + 2 < len(raw) and raw[k + 1].text == "-" and not raw[k].whitespace_
-               and not raw[k + 1].whitespace_ and raw[k].text[-1:].isalpha() and raw[k + 2].text[:1].isalpha()):
-            text = text + "-" + raw[k + 2].text
-            end = at(raw[k + 2].idx) + len(raw[k + 2].text)
-            members += [raw[k + 1], raw[k + 2]]
+        start = at(t[1])
+        text = t[2]
+        end = start + len(text)
+        index[t[0]] = len(toks)
+        while (k + 2 < n and raw[k + 1][2] == "-" and not raw[k][6] and not raw[k + 1][6]
+               and raw[k][2][-1:].isalpha() and raw[k + 2][2][:1].isalpha()):
+            text = text + "-" + raw[k + 2][2]
+            end = at(raw[k + 2][1]) + len(raw[k + 2][2])
+            index[raw[k + 1][0]] = index[raw[k + 2][0]] = len(toks)
             k += 2
-        for m in members:
-            index[m.i] = len(toks)
-        toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), "", t.pos_, t.dep_, -1, start,
+        toks.append(Tok(len(toks), text, text.lower().replace("’", "'"), "", label(t[4]), label(t[5]), -1, start,
                         end, None, quoted(start)))
         k += 1
     for t in raw:
-        j = index[t.i]
-        if toks[j].head < 0 or t.i == t.head.i:
-            toks[j].head = index.get(t.head.i, -1)
+        tok = toks[index[t[0]]]
+        if tok.head < 0 or t[0] == t[3]:
+            tok.head = index.get(t[3], -1)
     return toks
+
+
+def _doc_rows(doc: Doc) -> list[list[int]]:
+    """Per token: offset, length, head offset (relative), pos id, dep id, is space, followed by a space."""
+    arr = doc.to_array(_ATTRS)  # uint64: label ids are hashes, head offsets wrap around
+    rows: list[list[int]] = arr.tolist()
+    for row, head in zip(rows, arr[:, 2].astype("int64").tolist(), strict=True):
+        row[2] = head
+    return rows
 
 
 def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] = ()) -> bool:
@@ -367,10 +395,11 @@ class QuoteComponent:
         flags = [needs_parse(view, u, self.lexicon, spans) for u in units]
         hidden = _hidden(view, units, flags, parts, self.lexicon)
         toks, parsed, scan = [], [], []
+        rows = _doc_rows(doc) if any(flags) else None
         for u, use in zip(units, flags, strict=True):
             plain = plain_tokens(view, u.start, u.end, quoted if quoted.touches(u.start, u.end) else None)
             span = doc.char_span(u.start, u.end, alignment_mode="expand") if use else None
-            toks.append(_toks_from(span, 0, hidden) if span is not None else plain)
+            toks.append(_toks_from(span, 0, hidden, rows) if span is not None else plain)
             parsed.append(span is not None)
             scan.append(plain)
         return ArticleAnalysis(text, view, spans, units, toks, parsed, self.lexicon, scan).run()
@@ -436,22 +465,20 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         paragraphs = [(p.start, p.end) for p in art.paragraphs]
         spans, units, parts = _prepare(art.text, view, paragraphs, lex)
         flags = [needs_parse(view, u, lex, spans) for u in units]
-        # one Doc per article holding only the sentences to parse, masked; what lies between them is
-        # blanked (its line breaks kept) so that each sentence sees the same neighbours as in the article
+        # one Doc per article holding only the sentences to parse, masked, from the first to the last;
+        # what lies between two of them is blanked (its line breaks kept): one whitespace token
         packed = _Compact()
         prev = 0
         for n, (u, flag) in enumerate(zip(units, flags, strict=True)):
             if not flag:
                 continue
-            if u.start > prev:
+            if packed.units and u.start > prev:
                 packed.add(prev, _blank(view, prev, u.start))
             c0 = packed.length
             for pos, text in _masked_pieces(view, u, _masked_ranges(view, u, spans, comp.mask_min_words, lex)):
                 packed.add(pos, text)
             packed.units[n] = (c0, packed.length)
             prev = u.end
-        if packed.units and prev < len(view):
-            packed.add(prev, _blank(view, prev, len(view)))
         prepared.append((art, spans, units, parts, flags, packed))
         if not packed.units:
             continue  # nothing to parse
@@ -468,6 +495,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
     out: list[Quote] = []
     for art, spans, units, parts, flags, packed in prepared:
         parsed = next(docs) if packed.units else None
+        rows = _doc_rows(parsed) if parsed is not None else None
         quoted = _Quoted(parts)
         hidden = _hidden(art.analysis_text, units, flags, parts, lex)
         toks, scan = [], []
@@ -475,7 +503,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
             plain = plain_tokens(art.analysis_text, u.start, u.end, quoted if quoted.touches(u.start, u.end) else None)
             where = packed.units.get(n)
             span = parsed.char_span(*where, alignment_mode="expand") if parsed is not None and where else None
-            toks.append(_toks_from(span, packed.to_orig, hidden) if span is not None else plain)
+            toks.append(_toks_from(span, packed.to_orig, hidden, rows) if span is not None else plain)
             scan.append(plain)
         found = ArticleAnalysis(art.text, art.analysis_text, spans, units, toks, flags, lex, scan).run()
         out.extend(_to_quote(art, f) for f in found)
