@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from recoupe.model import InputRecord
-from recoupe.store import Store
+from recoupe.store import IN_IDS, Store, sql_list
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
@@ -27,9 +27,10 @@ def export_run(store: Store, inputs: Sequence[InputRecord], out_dir: str | Path)
     out.mkdir(parents=True, exist_ok=True)
     kept = [r for r in inputs if r.status != "rejected" and r.article_id]
     ids = sorted({r.article_id for r in kept if r.article_id})
+    id_list = sql_list(ids)
     articles = {
         a["id"]: a
-        for a in store.rows("SELECT * EXCLUDE (original_text) FROM articles WHERE id IN (SELECT unnest(?))", [ids])
+        for a in store.rows(f"SELECT * EXCLUDE (original_text) FROM articles WHERE id IN {IN_IDS}", [id_list])
     }
     files_of: dict[str, list[str]] = defaultdict(list)
     for r in kept:
@@ -37,13 +38,15 @@ def export_run(store: Store, inputs: Sequence[InputRecord], out_dir: str | Path)
         files_of[r.article_id].append(r.file)
     partners: dict[str, set[str]] = defaultdict(set)
     for row in store.rows(
-        "SELECT a, b FROM near_duplicates WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids]
+        f"SELECT a, b FROM near_duplicates WHERE a IN {IN_IDS} AND b IN {IN_IDS}",
+        [id_list, id_list],
     ):
         partners[row["a"]].add(row["b"])
         partners[row["b"]].add(row["a"])
     quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for q in store.rows(
-        "SELECT * FROM quotes WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, start_char, kind", [ids]
+        f"SELECT * FROM quotes WHERE article_id IN {IN_IDS} ORDER BY article_id, start_char, kind",
+        [id_list],
     ):
         quotes[q["article_id"]].append(q)
 
@@ -92,8 +95,8 @@ def export_run(store: Store, inputs: Sequence[InputRecord], out_dir: str | Path)
             "SELECT p.id, p.text, list(struct_pack(article_id := o.article_id, paragraph := o.paragraph,"
             " published := o.published, first_seen := o.first_seen) ORDER BY o.article_id, o.paragraph) AS occ"
             " FROM passages p JOIN passage_occurrences o ON o.passage_id = p.id"
-            " WHERE o.article_id IN (SELECT unnest(?)) GROUP BY p.id, p.text ORDER BY p.id",
-            [ids],
+            f" WHERE o.article_id IN {IN_IDS} GROUP BY p.id, p.text ORDER BY p.id",
+            [id_list],
         ):
             yield {
                 "id": p["id"],

@@ -27,7 +27,7 @@ from recoupe.model import (
     Story,
 )
 from recoupe.settings import Settings
-from recoupe.store import Store
+from recoupe.store import IN_IDS, Store, sql_list
 from recoupe.stories import assign_stories
 
 # progress(stage, done, total): total is None while unknown
@@ -188,8 +188,9 @@ def run(
 
         def known(hashes: list[str]) -> dict[str, tuple[str, str, str]]:
             rows = st.rows(
-                "SELECT content_hash, id, source_path, file FROM articles WHERE content_hash IN (SELECT unnest(?))",
-                [hashes],
+                "SELECT content_hash, id, source_path, file FROM articles"
+                f" WHERE content_hash IN {IN_IDS}",
+                [sql_list(hashes)],
             )
             return {r["content_hash"]: (r["id"], r["source_path"], r["file"]) for r in rows}
 
@@ -235,14 +236,15 @@ def stored_story_articles(
         return []
     rows = store.rows(
         "SELECT id, file, source_path, kind, text, content_hash, outlet, published, title, url, language,"
-        " input_order FROM articles WHERE story_id IN (SELECT unnest(?)) ORDER BY input_order DESC LIMIT ?",
-        [open_ids, limit],
+        f" input_order FROM articles WHERE story_id IN {IN_IDS} ORDER BY input_order DESC LIMIT ?",
+        [sql_list(open_ids), limit],
     )
     paragraphs: dict[str, list[Paragraph]] = {}
     for p in store.rows(
-        "SELECT article_id, idx, start_char, end_char, text FROM paragraphs WHERE article_id IN (SELECT unnest(?))"
+        "SELECT article_id, idx, start_char, end_char, text FROM paragraphs"
+        f" WHERE article_id IN {IN_IDS}"
         " ORDER BY article_id, idx",
-        [[r["id"] for r in rows]],
+        [sql_list(r["id"] for r in rows)],
     ):
         para = Paragraph(p["idx"], p["start_char"], p["end_char"], p["text"])
         paragraphs.setdefault(p["article_id"], []).append(para)
