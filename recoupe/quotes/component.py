@@ -101,8 +101,21 @@ def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] 
     if quoted is None:
         return [Tok(n, w, w.lower(), "", "", "", -1, m.start(), m.end(), None, False)
                 for n, m in enumerate(found) for w in (m.group(),)]
-    return [Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, quoted(s))
-            for n, m in enumerate(found) for w, s in ((m.group(), m.start()),)]
+    if not isinstance(quoted, _Quoted):
+        return [Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, quoted(s))
+                for n, m in enumerate(found) for w, s in ((m.group(), m.start()),)]
+    # offsets only grow: walk the sorted ranges alongside instead of bisecting for each token
+    bounds, starts = quoted.parts, quoted.starts
+    k = bisect_right(starts, start) - 1
+    last = len(starts) - 1
+    out = []
+    for n, m in enumerate(found):
+        s = m.start()
+        while k < last and starts[k + 1] <= s:
+            k += 1
+        w = m.group()
+        out.append(Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, k >= 0 and s < bounds[k][1]))
+    return out
 
 
 _ATTRS = [IDX, LENGTH, HEAD, POS, DEP, IS_SPACE, SPACY]
