@@ -226,6 +226,7 @@ class Recoupe:
             )
         # the article index is used only when the extension loads here and a writer built the index
         self.fts_articles = load_fts(con) and has_index(con, ARTICLE_SCHEMA)
+        self._term_counts = self._has_table("quote_term_counts")
 
     # -- plumbing -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -502,6 +503,11 @@ class Recoupe:
         # which carries the sort and filter columns (quote_terms is sorted by term, so each set is read from its
         # own few row groups); not joining corroborated_quotes back saves a third of the time at 100k articles
         cols = "SELECT record_id AS id, first_published, n_outlets, speaker FROM quote_terms"
+        if len(terms) > 1 and self._term_counts:
+            # commonest word first: DuckDB builds its hash table on the right of each INTERSECT, so the rarer
+            # sets are built and the big ones only probe (twice as fast when one word is in most quotations);
+            # the counts only order the work, they never decide a result
+            terms = sorted(terms, key=lambda t: -self._term_count(*t))
         selects, params = [], []
         for w, prefix in terms:
             if prefix:
@@ -513,6 +519,15 @@ class Recoupe:
         if len(selects) == 1:  # one prefix: a quotation may hold several words it begins
             return f"({selects[0].replace('SELECT', 'SELECT DISTINCT', 1)}) c", params, True
         return f"({' INTERSECT '.join(selects)}) c", params, True
+
+    def _term_count(self, word: str, prefix: bool) -> int:
+        """How many (quotation, word) rows a term matches, from `quote_term_counts` (0 if unknown)."""
+        if prefix:
+            n = self._one("SELECT sum(n) FROM quote_term_counts WHERE term >= ? AND term < ?",
+                          [word, word + "\U0010ffff"])
+        else:
+            n = self._one("SELECT n FROM quote_term_counts WHERE term = ?", [word])
+        return int(n or 0)
 
     def corroboration(self, article_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[CorroboratedQuote]:
         """Every corroborated quotation (or those reported by these articles), earliest first, in batches."""

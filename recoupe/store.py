@@ -476,7 +476,8 @@ class Store:
         )
 
     def build_search_indexes(self) -> bool:
-        """Rebuild the full-text index over articles (DuckDB fts) if articles changed; False without the extension.
+        """Rebuild the search tables: word counts of quotations, and the full-text index over articles (DuckDB
+        fts) if articles changed; False without the extension.
 
         The index does not follow writes, so writers call this after adding articles. Articles are only ever
         added, so an index holding as many documents as there are articles is current. Without the extension,
@@ -484,6 +485,9 @@ class Store:
         """
         from recoupe.fts import ARTICLE_INDEX, ARTICLE_SCHEMA, has_index, load_fts
 
+        # how many quotations hold each word: quotation search intersects the commonest word's set first
+        self.con.execute("CREATE OR REPLACE TABLE quote_term_counts AS SELECT term, count(*) AS n FROM quote_terms"
+                         " GROUP BY term ORDER BY term")
         indexed = has_index(self.con, ARTICLE_SCHEMA)
         if not load_fts(self.con):
             if indexed:
