@@ -114,3 +114,19 @@ def test_a_writer_without_the_package_drops_a_stale_index(tmp_path: Path, monkey
     with recoupe.open(db) as rq:
         assert not rq.fts_articles
         assert [a.file for a in rq.articles(q="budget").items] == ["a2.txt"]
+
+
+def test_quote_word_counts_only_order_the_work(tmp_path: Path) -> None:
+    db = tmp_path / "counts.duckdb"
+    _build(db)
+    queries = ["assistance militaire", "ne nous", "aucune assist*", "militaire pont", "nous*"]
+    with recoupe.open(db) as rq:
+        assert rq._term_counts
+        counted = [(p.total, [q.id for q in p.items]) for p in (rq.quotes(q=q) for q in queries)]
+    with Store(db) as store:
+        assert store.count("quote_term_counts") > 5
+        store.con.execute("DROP TABLE quote_term_counts")
+    with recoupe.open(db) as rq:
+        assert not rq._term_counts
+        assert [(p.total, [q.id for q in p.items]) for p in (rq.quotes(q=q) for q in queries)] == counted
+    assert [n for n, _ in counted] == [1, 1, 1, 0, 1]
