@@ -40,7 +40,7 @@ def _pick(text: str, n: int) -> int:
 def _arrow_insert(con: object, table: str, columns: Sequence[tuple[str, Sequence[object]]], names: str = "",
                   suffix: str = "") -> None:
     """INSERT (SQL type, values) columns through an Arrow table: DuckDB 1.4 turns a Python list parameter into
-    a LIST value at about 0.2 ms per element, so the store's `unnest(?)` inserts take tens of minutes here."""
+    a LIST value at about 0.2 ms per element, so `unnest(?)` inserts would take tens of minutes here."""
     import pyarrow as pa
 
     if not columns or not columns[0][1]:
@@ -130,8 +130,6 @@ def build(db: Path, n_articles: int, seed: int = 0) -> None:
             })
         print(f"inserted {len(arts)} articles, {len(quotes)} quotes in {time.perf_counter() - t0:.1f}s", flush=True)
         t0 = time.perf_counter()
-        # the store's own writes, with their bulk insert swapped for the Arrow one (see _arrow_insert)
-        store._insert_columns = lambda *a, **k: _arrow_insert(con, *a, **k)  # type: ignore[method-assign]
         with store.transaction():
             store.replace_corroboration(*corroborate_corpus(*store.corroboration_inputs()))
         counts = {t: store.count(t) for t in ("articles", "quotes", "corroborated_quotes", "quote_occurrences")}
