@@ -49,8 +49,8 @@ def write_corpus(n: int, folder: Path, shards: int = 8) -> int:
     return len(corpus.articles)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -61,43 +61,50 @@ def _tree_rss(pid: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo.extend(children.get(p, []))
-        try:
-            with open(f"/proc/{p}/statm", encoding="ascii") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
+    return out
 
 
-def _children_cpu() -> float:
-    """CPU seconds (user + system) of every descendant process reaped so far."""
-    import resource
-
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
+def _usage(pid: int) -> tuple[int, float]:
+    """Resident bytes and CPU seconds (user + system) of one process; zeros once it has gone."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            rss = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0, 0.0
+    return rss, cpu
 
 
 def measure(cmd: list[str], log: Path) -> tuple[float, float, int, str]:
     """Wall time, CPU time and peak resident bytes of the process tree, and the last line the command printed.
 
-    CPU time counts every process of the tree once it has been waited for (the JVM and its Python workers
-    included), so it stays meaningful on a machine shared with other jobs, where wall time does not.
+    Both are sampled from /proc every 0.2 s over the whole tree (for Spark: the driver, its JVM and the
+    Python workers, which PySpark does not always wait for, so rusage would miss them); CPU time stays
+    meaningful on a machine shared with other jobs, where wall time does not.
     """
-    cpu0 = _children_cpu()
     start = time.perf_counter()
     with log.open("w") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
     peak = 0
+    cpu_of: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss = 0
+            for p in _tree(proc.pid):
+                r, c = _usage(p)
+                rss += r
+                cpu_of[p] = max(cpu_of.get(p, 0.0), c)
+            peak = max(peak, rss)
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -109,7 +116,7 @@ def measure(cmd: list[str], log: Path) -> tuple[float, float, int, str]:
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}: see {log}")
     lines = out.strip().splitlines()
-    return elapsed, _children_cpu() - cpu0, peak, lines[-1] if lines else ""
+    return elapsed, sum(cpu_of.values()), peak, lines[-1] if lines else ""
 
 
 def run_single(corpus: Path, work: Path, quotes: bool) -> str:
