@@ -101,14 +101,7 @@ def normalise_date(value: str | date | None) -> str | None:
         data = _date_parser().get_date_data(s)
     except Exception:  # dateparser raises assorted errors on odd strings; an unknown date is None
         return None
-    if data is None or data.date_obj is None:
-        return None
-    d = data.date_obj
-    if data.period == "month":
-        return _valid(d.year, d.month)
-    if data.period == "day" or data.period == "time":
-        return _valid(d.year, d.month, d.day)
-    return None
+    return _iso_of(data, ("day", "time"))
 
 
 def _published_day(published: str | date | datetime) -> date | None:
@@ -167,11 +160,16 @@ def resolve_relative_date(expression: str, published: str | date | datetime | No
         data = parser.get_date_data(expr)
     except Exception:  # dateparser raises assorted errors on odd strings; unresolved is None
         return None
+    return _iso_of(data, ("day", "time", "week"))
+
+
+def _iso_of(data: Any, day_periods: tuple[str, ...]) -> str | None:
+    """YYYY-MM or YYYY-MM-DD of a dateparser result, by the precision it found; None when it found none."""
     if data is None or data.date_obj is None:
         return None
     d = data.date_obj
     if data.period == "month":
         return _valid(d.year, d.month)
-    if data.period in ("day", "time", "week"):
+    if data.period in day_periods:
         return _valid(d.year, d.month, d.day)
     return None
