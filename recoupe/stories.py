@@ -19,7 +19,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -164,7 +164,7 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
@@ -177,6 +177,62 @@ def _summary(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
     top = sorted(total.items(), key=lambda kv: -kv[1])[:_SUMMARY_TERMS]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
     return {t: w / norm for t, w in top}
+
+
+def term_vector(
+    terms: Mapping[str, float], document_frequency: Mapping[str, int], n_documents: int, unseen_df: int = 0
+) -> dict[str, float]:
+    """Sublinear TF-IDF vector over `n_documents`, cut to its heaviest terms and normalised.
+
+    A term missing from `document_frequency` counts as in `unseen_df` documents.
+    """
+    n, df = max(n_documents, 1), document_frequency
+    w = {
+        t: (1.0 + math.log(c)) * (math.log((n + 1) / (df.get(t, unseen_df) + 1)) + 1.0)
+        for t, c in terms.items()
+        if c > 0
+    }
+    if len(w) > _MAX_TERMS:
+        w = dict(sorted(w.items(), key=lambda kv: -kv[1])[:_MAX_TERMS])
+    norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+    return {sys.intern(t): x / norm for t, x in w.items()}
+
+
+def common_limit(n_documents: int) -> int:
+    """Document frequency above which a term never serves as a lookup key, for a batch of this size."""
+    return max(20, min(_MAX_COMMON, int(_COMMON_DF * max(n_documents, 1))))
+
+
+def _lookup(vec: Mapping[str, float], df: Mapping[str, int], common: int) -> list[str]:
+    keys = [t for t in vec if df.get(t, 0) <= common]
+    keys.sort(key=lambda t: -vec[t])
+    return keys[:_LOOKUP_TERMS]
+
+
+def lookup_terms(vec: Mapping[str, float], document_frequency: Mapping[str, int], n_documents: int) -> list[str]:
+    """The terms through which an article looks up candidate stories: its heaviest rare ones."""
+    return _lookup(vec, document_frequency, common_limit(n_documents))
+
+
+def may_share_story(
+    vec_a: Mapping[str, float], when_a: tuple[int, int] | None,
+    vec_b: Mapping[str, float], when_b: tuple[int, int] | None, settings: Settings,
+) -> bool:
+    """Whether two articles are close enough for one to join a story through the other.
+
+    Within `story_max_gap_days` of each other (or one undated) and with a cosine of at least
+    `story_threshold`: the late factor only lowers a score, so no weaker pair can decide a join.
+    """
+    gap = _gap(when_a, when_b)
+    if gap is not None and gap > settings.story_max_gap_days:
+        return False
+    # the margin absorbs float summation order: an extra pair only merges two blocks, a missed one splits a story
+    return _cosine(vec_a, vec_b) >= settings.story_threshold - 1e-9
+
+
+def bounded_batch(n_articles: int) -> bool:
+    """Whether a batch this large runs bounded (terms recomputed, quiet stories closed to a summary)."""
+    return n_articles > _KEEP_TERMS
 
 
 @dataclass(slots=True)
@@ -198,7 +254,7 @@ class StoryAssigner:
     """Incremental story clustering over a stream of articles (call `add` in `arrival_key` order)."""
 
     def __init__(
-        self, settings: Settings, document_frequency: Counter[str], n_documents: int, bounded: bool = False
+        self, settings: Settings, document_frequency: Mapping[str, int], n_documents: int, bounded: bool = False
     ) -> None:
         self.settings = settings
         self.bounded = bounded  # close quiet stories down to a short summary (large batches)
@@ -207,23 +263,16 @@ class StoryAssigner:
         self.stories: list[_Open] = []
         self.story_of: dict[str, int] = {}  # article id -> index in self.stories
         self.postings: dict[str, list[int]] = defaultdict(list)
-        self.common = max(20, min(_MAX_COMMON, int(_COMMON_DF * self.n)))
+        self.common = common_limit(self.n)
         self.open: list[int] = []  # stories that may still take articles
         self.today = -1  # latest day seen in the stream (ordinal)
 
     def vector(self, terms: Mapping[str, float]) -> dict[str, float]:
-        """Sublinear TF-IDF vector, cut to its heaviest terms and normalised."""
-        n, df = self.n, self.df
-        w = {t: (1.0 + math.log(c)) * (math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0) for t, c in terms.items() if c > 0}
-        if len(w) > _MAX_TERMS:
-            w = dict(sorted(w.items(), key=lambda kv: -kv[1])[:_MAX_TERMS])
-        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        return {sys.intern(t): x / norm for t, x in w.items()}
+        """Sublinear TF-IDF vector, cut to its heaviest terms and normalised (`term_vector`)."""
+        return term_vector(terms, self.df, self.n)
 
     def _lookup_terms(self, vec: dict[str, float]) -> list[str]:
-        keys = [t for t in vec if self.df.get(t, 0) <= self.common]
-        keys.sort(key=lambda t: -vec[t])
-        return keys[:_LOOKUP_TERMS]
+        return _lookup(vec, self.df, self.common)
 
     def _index(self, idx: int, vec: dict[str, float]) -> None:
         for t in self._lookup_terms(vec):
@@ -302,7 +351,10 @@ class StoryAssigner:
 
     def add(self, art: Article, terms: Mapping[str, float], partners: Sequence[str] = ()) -> int:
         """Place one article: in a near-duplicate partner's story, the best similar story, or a new one."""
-        vec = self.vector(terms)
+        return self.place(art, self.vector(terms), partners)
+
+    def place(self, art: Article, vec: dict[str, float], partners: Sequence[str] = ()) -> int:
+        """`add` with the article's vector already computed (`term_vector` with this assigner's df and n)."""
         for p in partners:
             if p in self.story_of:
                 idx = self.story_of[p]
@@ -346,23 +398,43 @@ def assign_stories(
     """
     # document frequencies first (statistics over the batch, not clustering); the terms themselves are
     # kept for small batches and recomputed for large ones, so memory does not grow with the corpus
-    keep = len(articles) <= _KEEP_TERMS
+    bounded = bounded_batch(len(articles))
     kept: dict[str, dict[str, float]] = {}
     df: Counter[str] = Counter()
     for art in articles:
         t = article_terms(art)
         df.update(t.keys())
-        if keep:
+        if not bounded:
             kept[art.id] = t
+    n = len(articles)
 
-    def terms_of(article: Article) -> dict[str, float]:
-        return kept.pop(article.id) if keep else article_terms(article)
+    def vector_of(article: Article) -> dict[str, float]:
+        return term_vector(kept.pop(article.id) if not bounded else article_terms(article), df, n)
 
-    assigner = StoryAssigner(settings, df, len(articles), bounded=not keep)
+    return assign_block(articles, vector_of, near_duplicates, settings, df, n, bounded, existing)
+
+
+def assign_block(
+    articles: Sequence[Article],
+    vector_of: Callable[[Article], dict[str, float]],
+    near_duplicates: Sequence[tuple[str, str, float]],
+    settings: Settings,
+    document_frequency: Mapping[str, int],
+    n_documents: int,
+    bounded: bool = False,
+    existing: Sequence[Story] = (),
+) -> list[Story]:
+    """`assign_stories` over a block of articles whose vectors and document frequencies come from outside.
+
+    `vector_of` gives an article's `term_vector` (asked once per article); `document_frequency` and
+    `n_documents` are those of the whole corpus, so a block of a larger run weighs terms as the whole
+    run does. The articles arrive by `arrival_key` through one `StoryAssigner`.
+    """
+    assigner = StoryAssigner(settings, document_frequency, n_documents, bounded=bounded)
     by_id = {a.id: a for a in articles}
     for st in existing:
         copy = Story(st.id, st.title, st.first_published, st.last_published, list(st.article_ids))
-        members = [(by_id[a], assigner.vector(terms_of(by_id[a]))) for a in st.article_ids if a in by_id]
+        members = [(by_id[a], vector_of(by_id[a])) for a in st.article_ids if a in by_id]
         assigner.seed(copy, members)
     partners: dict[str, list[str]] = defaultdict(list)
     for a, b, _ in near_duplicates:
@@ -373,5 +445,5 @@ def assign_stories(
         if art.id in assigner.story_of:
             touched.add(assigner.story_of[art.id])
             continue
-        touched.add(assigner.add(art, terms_of(art), partners.get(art.id, ())))
+        touched.add(assigner.place(art, vector_of(art), partners.get(art.id, ())))
     return [assigner.stories[i].story for i in sorted(touched)]
