@@ -138,6 +138,32 @@ class _Shingler:
         return self.values[self.offsets[i] : self.offsets[i + 1]]
 
 
+def lsh_band_keys(texts: Sequence[str], shingle_size: int, num_perm: int, bands: int, rows: int) -> list[list[int]]:
+    """LSH band keys of each text's MinHash signature, shingled as this module does (none for a text without a shingle).
+
+    `minhash.band_keys` mixes the band number into each key, so keys of different bands differ.
+    """
+    out: list[list[int]] = []
+    shingler = _Shingler(shingle_size, lambda i: texts[i])
+    for chunk in _chunks(len(texts), _CHUNK):
+        h, doc_of = shingler.batch(chunk)
+        keys = band_keys(signatures(h, doc_of, len(chunk), num_perm), bands, rows)
+        valid = np.bincount(doc_of, minlength=len(chunk)) > 0
+        out.extend(keys[i].tolist() if valid[i] else [] for i in range(len(chunk)))
+    return out
+
+
+def article_band_keys(articles: Sequence[Article], settings: Settings) -> list[list[int]]:
+    """The LSH band keys `near_duplicate_pairs` buckets each article by."""
+    s = settings
+    return lsh_band_keys([article_content(a) for a in articles], s.shingle_size, s.num_perm, s.lsh_bands, s.lsh_rows)
+
+
+def paragraph_band_keys(paragraphs: Sequence[str]) -> list[list[int]]:
+    """The LSH band keys `reused_passages` buckets each paragraph (as analysed, not normalised) by."""
+    return lsh_band_keys(paragraphs, _PASSAGE_SHINGLE, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
+
+
 def _overlap(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.intersect1d(a, b, assume_unique=True).size)
 

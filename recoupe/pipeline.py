@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,13 +154,18 @@ def analyse_articles(
     return report
 
 
+def quotable(articles: Iterable[Article], settings: Settings) -> Iterator[Article]:
+    """The articles whose language the quote rules support (an undetected language counts as supported)."""
+    return (a for a in articles if a.language is None or a.language in settings.languages)
+
+
 def extract_quotes(
     articles: Sequence[Article], settings: Settings, nlp: Any = None, progress: Progress = _no_progress
 ) -> tuple[list[Quote], list[Speaker]]:
     """Quotes and canonical speakers of the articles whose language the quote rules support."""
     from recoupe.quotes import find_quotes, load_quote_pipeline, merge_speakers
 
-    supported = [a for a in articles if a.language is None or a.language in settings.languages]
+    supported = list(quotable(articles, settings))
     if not supported:
         return [], []
     nlp = nlp or load_quote_pipeline(settings.spacy_model)

@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -290,6 +290,7 @@ def quote_partition(articles: Iterable[Article], settings: Settings) -> Iterator
     Each quote comes with (its article's input order, its rank in the article) so the driver can
     put them back in the order the single-machine pipeline finds them.
     """
+    from recoupe.pipeline import quotable
     from recoupe.quotes import find_quotes
 
     def run(batch: list[Article]) -> Iterator[tuple[tuple[int, int], Quote]]:
@@ -300,9 +301,8 @@ def quote_partition(articles: Iterable[Article], settings: Settings) -> Iterator
             yield (order[q.article_id], rank[q.article_id]), q
 
     batch: list[Article] = []
-    for art in articles:
-        if art.language is None or art.language in settings.languages:
-            batch.append(art)
+    for art in quotable(articles, settings):
+        batch.append(art)
         if len(batch) >= settings.batch_size * 4:
             yield from run(batch)
             batch = []
@@ -310,35 +310,12 @@ def quote_partition(articles: Iterable[Article], settings: Settings) -> Iterator
         yield from run(batch)
 
 
-def _lsh_keys(texts: Sequence[str], shingle_size: int, num_perm: int, bands: int, rows: int) -> list[list[int]]:
-    """LSH band keys of each text's MinHash signature, shingled as the dedup module does (none if no shingle)."""
-    import numpy as np
-
-    from recoupe.dedup import _Shingler
-    from recoupe.minhash import band_keys, signatures
-
-    out: list[list[int]] = []
-    shingler = _Shingler(shingle_size, lambda i: texts[i])
-    for start in range(0, len(texts), 4096):
-        chunk = range(start, min(len(texts), start + 4096))
-        h, doc_of = shingler.batch(chunk)
-        keys = band_keys(signatures(h, doc_of, len(chunk), num_perm), bands, rows)
-        valid = np.bincount(doc_of, minlength=len(chunk)) > 0
-        out.extend(keys[i].tolist() if valid[i] else [] for i in range(len(chunk)))
-    return out
-
-
 def article_band_keys(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[int, str]]:
-    """(band key, article id) for every band of every article's signature, one batch per partition.
-
-    `minhash.band_keys` already mixes the band number into each key, so keys of different bands differ.
-    """
-    from recoupe.dedup import article_content
+    """(band key, article id) for every band of every article's signature (`dedup.article_band_keys`)."""
+    from recoupe.dedup import article_band_keys as band_keys
 
     arts = list(articles)
-    texts = [article_content(a) for a in arts]
-    s = settings
-    for art, keys in zip(arts, _lsh_keys(texts, s.shingle_size, s.num_perm, s.lsh_bands, s.lsh_rows), strict=True):
+    for art, keys in zip(arts, band_keys(arts, settings), strict=True):
         for key in keys:
             yield key, art.id
 
@@ -347,7 +324,7 @@ def paragraph_keys(articles: Iterable[Article], settings: Settings) -> Iterator[
     """(key, article id) for each paragraph `reused_passages` compares: its exact text and its LSH band keys."""
     import xxhash
 
-    from recoupe.dedup import _PASSAGE_BANDS, _PASSAGE_PERM, _PASSAGE_ROWS, _PASSAGE_SHINGLE, content_paragraphs
+    from recoupe.dedup import content_paragraphs, paragraph_band_keys
 
     items: list[tuple[str, str, str]] = []  # (article id, normalised text, paragraph as analysed)
     for art in articles:
@@ -356,7 +333,7 @@ def paragraph_keys(articles: Iterable[Article], settings: Settings) -> Iterator[
             if len(norm) >= settings.passage_min_chars:
                 p = spans[idx]
                 items.append((art.id, norm, art.analysis_text[p.start : p.end]))
-    keys_of = _lsh_keys([raw for _, _, raw in items], _PASSAGE_SHINGLE, _PASSAGE_PERM, _PASSAGE_BANDS, _PASSAGE_ROWS)
+    keys_of = paragraph_band_keys([raw for _, _, raw in items])
     for (art_id, norm, _), keys in zip(items, keys_of, strict=True):
         yield -1 - xxhash.xxh64_intdigest(norm.encode("utf-8")), art_id
         for key in keys:
