@@ -489,28 +489,95 @@ def passages(articles: RDD[tuple[str, Article]], settings: Settings, local_limit
 
 
 def _slim(article: Article) -> Article:
-    """The article without what story assignment never reads (original text, offset anchors)."""
+    """The article as story assignment reads it once its vector is known: id, text, date, input order."""
     a = copy.copy(article)
-    a.original_text, a.offsets = "", OffsetMap()
+    a.original_text, a.analysis_text, a.paragraphs, a.offsets = "", "", [], OffsetMap()
     return a
+
+
+def _assign_block(
+    members: Iterable[tuple[Article, dict[str, float]]],
+    pairs: Iterable[tuple[str, str, float]],
+    settings: Settings,
+    df: Mapping[str, int],
+    n: int,
+    bounded: bool,
+) -> list[Story]:
+    from recoupe.stories import assign_block
+
+    arts, vectors = [], {}
+    for art, vec in members:
+        arts.append(art)
+        vectors[art.id] = vec
+    return assign_block(arts, lambda a: vectors[a.id], sorted(pairs), settings, df, n, bounded)
 
 
 def stories(
     articles: RDD[tuple[str, Article]],
     pairs: RDD[tuple[str, str, float]],
-    found: RDD[Passage],
     settings: Settings,
-) -> list[Story]:
-    """`stories.assign_stories` over every article, on the driver.
+    local_limit: int = 0,
+) -> tuple[RDD[Story], list[int]]:
+    """`stories.assign_block` per block of articles that may share a story: the stories (persisted), block sizes.
 
-    The assignment is sequential (articles arrive in date order and join the best open story) and its
-    TF-IDF weights are corpus-wide, so blocks run apart would give other stories: the driver runs it
-    once over slimmed articles (no original text, no offset anchors), the near-duplicate pairs and passages.
+    Blocks are the connected components of two kinds of edges: near-duplicate pairs, and pairs of articles
+    sharing a lookup term (a heavy rare term: names, figures, dates) that `stories.may_share_story` lets
+    interact (within the time window, cosine at least `story_threshold`). Term weights are corpus-wide:
+    document frequencies by one `reduceByKey`, broadcast; each block runs the single-machine rule with them.
     """
-    from recoupe.stories import assign_stories
+    from operator import add
 
-    arts = sorted(articles.values().map(_slim).collect(), key=lambda a: a.order)
-    return assign_stories(arts, sorted(pairs.collect()), sorted(found.collect(), key=lambda p: p.id), settings)
+    from recoupe.stories import article_terms, bounded_batch, date_interval, lookup_terms, term_vector
+
+    sc = articles.context
+    n = articles.count()
+    terms = articles.mapValues(lambda a: (article_terms(a), date_interval(a.published))).persist()
+    # every term of the corpus is in at least one article: broadcasting the terms of df >= 2 only, and
+    # counting a missing one as 1, gives the vectors of the whole-corpus df at a fraction of its size
+    df: dict[str, int] = dict(
+        terms.flatMap(lambda kv: ((t, 1) for t in kv[1][0])).reduceByKey(add).filter(lambda kv: kv[1] >= 2).collect()
+    )
+    df_b = sc.broadcast(df)
+    features = terms.mapValues(lambda tw: (term_vector(tw[0], df_b.value, n, unseen_df=1), tw[1])).persist()
+    features.count()
+    terms.unpersist()
+    links = (
+        features.flatMap(lambda kv: ((t, kv[0]) for t in lookup_terms(kv[1][0], df_b.value, n)))
+        .groupByKey()
+        .flatMap(lambda kv: _bucket_pairs(kv[1], sys.maxsize))  # a bucket holds at most `common` articles
+        .distinct()
+        .join(features)
+        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+        .join(features)
+        .filter(lambda kv: _linked(kv[1][0][1], kv[1][1], settings))
+        .map(lambda kv: (kv[1][0][0], kv[0]))
+    )
+    comp = connected_components(links.union(pairs.map(lambda p: (p[0], p[1]))), local_limit=local_limit).persist()
+    bounded = bounded_batch(n)
+    members = (
+        articles.mapValues(_slim)
+        .join(features)
+        .leftOuterJoin(comp)
+        .map(lambda kv: (kv[1][1] or kv[0], (kv[1][0][0], kv[1][0][1][0])))
+    )
+    block_pairs = pairs.map(lambda p: (p[0], p)).join(comp).map(lambda kv: (kv[1][1], kv[1][0]))
+    found = members.cogroup(block_pairs).flatMap(
+        lambda kv: _assign_block(kv[1][0], kv[1][1], settings, df_b.value, n, bounded)
+    ).persist()
+    found.count()
+    sizes = comp.map(lambda kv: (kv[1], 1)).reduceByKey(add).values().collect()  # blocks of one left out
+    features.unpersist()
+    comp.unpersist()
+    return found, sizes
+
+
+def _linked(
+    a: tuple[dict[str, float], tuple[int, int] | None], b: tuple[dict[str, float], tuple[int, int] | None],
+    settings: Settings,
+) -> bool:
+    from recoupe.stories import may_share_story
+
+    return may_share_story(a[0], a[1], b[0], b[1], settings)
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -647,7 +714,10 @@ def analyze(
     say("passages")
     found = passages(articles, settings, local_components).persist(level)
     say("stories")
-    story_rdd = sc.parallelize(stories(articles, pairs, found, settings), max(1, target // 2)).persist(level)
+    story_rdd, blocks = stories(articles, pairs, settings, local_components)
+    report.notes.append(
+        f"stories: {len(blocks)} blocks of 2 or more articles, the largest {max(blocks, default=1)} articles"
+    )
 
     quote_rows: list[Quote] = []
     speakers: list[Speaker] = []
