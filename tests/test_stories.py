@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -9,7 +11,17 @@ from hypothesis import strategies as st
 from recoupe.clean import clean_article
 from recoupe.model import Article, RawDocument, Story
 from recoupe.settings import Settings
-from recoupe.stories import arrival_key, assign_stories, first_sentence
+from recoupe.stories import (
+    arrival_key,
+    article_terms,
+    assign_block,
+    assign_stories,
+    date_interval,
+    first_sentence,
+    lookup_terms,
+    may_share_story,
+    term_vector,
+)
 
 # Two handball matches of the same club a week apart: same coach, same players, same hall.
 MATCH_1 = [
@@ -201,3 +213,63 @@ def test_an_existing_story_keeps_its_title_when_later_articles_join() -> None:
     (again,) = assign_stories([m1b, m1a], [], [], Settings(), existing=[ghost])
     assert again.article_ids == ["gone", m1b.id, m1a.id]
     assert again.title == "Titre du premier article." and again.first_published == "2024-11-08"
+
+
+def _vectors_and_df(arts: list[Article]) -> tuple[dict[str, dict[str, float]], Counter[str]]:
+    terms = {a.id: article_terms(a) for a in arts}
+    df: Counter[str] = Counter(t for ts in terms.values() for t in ts)
+    return {a: term_vector(t, df, len(arts)) for a, t in terms.items()}, df
+
+
+def test_blocks_of_linked_articles_give_the_whole_batch_partition() -> None:
+    # the blocking rule of the Spark job: articles sharing a lookup term that may_share_story lets interact,
+    # then assign_block per connected block with the batch's df and n: the partition assign_stories makes
+    arts = _articles(MATCH_1 + MATCH_2 + OTHERS)
+    settings = Settings()
+    whole = _partition(assign_stories(arts, [], [], settings), arts)
+    vectors, df = _vectors_and_df(arts)
+    by_id = {a.id: a for a in arts}
+    root = {a.id: a.id for a in arts}
+
+    def find(x: str) -> str:
+        while root[x] != x:
+            x = root[x]
+        return x
+
+    keys = {a.id: set(lookup_terms(vectors[a.id], df, len(arts))) for a in arts}
+    for a in arts:
+        for b in arts:
+            if a.id < b.id and keys[a.id] & keys[b.id] and may_share_story(
+                vectors[a.id], date_interval(a.published), vectors[b.id], date_interval(b.published), settings
+            ):
+                root[find(b.id)] = find(a.id)
+    blocks: dict[str, list[Article]] = {}
+    for aid in by_id:
+        blocks.setdefault(find(aid), []).append(by_id[aid])
+    assert 1 < len(blocks) < len(arts), "the corpus must split into several blocks, some of several articles"
+    blocked: list[Story] = []
+    for block in blocks.values():
+        blocked.extend(assign_block(block, lambda a: vectors[a.id], [], settings, df, len(arts)))
+    assert _partition(blocked, arts) == whole
+
+
+def test_vectors_from_frequent_terms_only_equal_the_full_df() -> None:
+    # the Spark job broadcasts the terms of df >= 2 and counts a missing one as 1: same vectors
+    arts = _articles(MATCH_1 + MATCH_2 + OTHERS)
+    vectors, df = _vectors_and_df(arts)
+    frequent = {t: c for t, c in df.items() if c >= 2}
+    assert len(frequent) < len(df)
+    for a in arts:
+        assert term_vector(article_terms(a), frequent, len(arts), unseen_df=1) == vectors[a.id]
+
+
+def test_may_share_story_needs_the_time_window_and_the_threshold() -> None:
+    settings = Settings()
+    vec = {"N:lyon": 0.8, "#:42": 0.6}
+    day = date_interval("2025-03-01")
+    assert day is not None
+    edge = day[0] + settings.story_max_gap_days
+    assert may_share_story(vec, day, vec, (edge, edge), settings)
+    assert not may_share_story(vec, day, vec, (edge + 1, edge + 1), settings)
+    assert may_share_story(vec, day, vec, None, settings)  # an undated article may join any story
+    assert not may_share_story(vec, day, {"N:lyon": 0.1, "stade": 0.99}, day, settings)
