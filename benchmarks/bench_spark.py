@@ -9,6 +9,8 @@ driver, its JVM and the Python workers):
   stories), results kept in memory: `pipeline.save` is left out because its row-by-row DuckDB inserts
   (about 60 s per 1,000 articles here) would swamp the analysis being compared;
 - spark: `recoupe.spark.analyze` on local[2], writing its Parquet tables (writing included).
+Each path also reports its story stage's wall time; the Spark path its story blocks (how many, the
+largest), and the pairwise F1 of its stories against the single machine's (1.0000: the same partition).
 The quote stage is off unless `--quotes`: the spaCy parse costs about 0.3 s per article per core, so
 100k articles would take hours on two cores, and it is the one stage that is embarrassingly parallel.
 The synthetic text is French-shaped, not French: figures are for speed and scale, never quality.
@@ -134,11 +136,15 @@ def run_single(corpus: Path, work: Path, quotes: bool) -> str:
     report.notes.extend(detect_languages(articles, settings.languages))
     report.near_duplicates = near_duplicate_pairs(articles, settings)
     report.passages = reused_passages(articles, settings)
+    start = time.perf_counter()
     report.stories = assign_stories(articles, report.near_duplicates, report.passages, settings)
+    story_s = time.perf_counter() - start
+    (work / "single-stories.json").write_text(json.dumps([s.article_ids for s in report.stories]))
     if quotes:
         report.quotes, report.speakers = extract_quotes(articles, settings)
     c = report.counts()
-    return json.dumps({k: c[k] for k in ("articles", "near_duplicate_pairs", "passages", "stories", "quotes")})
+    found = {k: c[k] for k in ("articles", "near_duplicate_pairs", "passages", "stories", "quotes")}
+    return json.dumps({**found, "story_stage_s": round(story_s, 1)})
 
 
 def run_spark(corpus: Path, work: Path, quotes: bool) -> str:
@@ -146,14 +152,41 @@ def run_spark(corpus: Path, work: Path, quotes: bool) -> str:
     from recoupe.settings import Settings
     from recoupe.spark import analyze, spark_session
 
+    stages: list[tuple[str, float]] = []
     spark = spark_session("local[2]", "recoupe-bench", {"spark.driver.memory": "4g"})
     try:
-        report = analyze(spark, corpus, work / "spark-out", Settings(), quotes=quotes)
+        report = analyze(spark, corpus, work / "spark-out", Settings(), quotes=quotes,
+                         progress=lambda stage: stages.append((stage, time.perf_counter())))
     finally:
         spark.stop()
+    # the story stage runs from its progress call to the next one (passages are computed later, at the write)
+    at = [k for k, (stage, _) in enumerate(stages) if stage == "stories"][0]
+    story_s = stages[at + 1][1] - stages[at][1]
     c = report.counts
+    blocks = next(n for n in report.notes if n.startswith("stories:"))
     return json.dumps({"articles": c["articles"], "near_duplicate_pairs": c["near_duplicates"],
-                       "passages": c["passages"], "stories": c["stories"], "quotes": c["quotes"]})
+                       "passages": c["passages"], "stories": c["stories"], "quotes": c["quotes"],
+                       "story_stage_s": round(story_s, 1), "story_blocks": blocks})
+
+
+def story_pair_f1(single: list[list[str]], spark: list[list[str]]) -> float:
+    """Pairwise F1 of one partition of articles against another (1.0: the same partition)."""
+    from collections import Counter
+
+    of_single = {a: k for k, ids in enumerate(single) for a in ids}
+    of_spark = {a: k for k, ids in enumerate(spark) for a in ids}
+    both = sum(c * (c - 1) // 2 for c in Counter((of_single[a], of_spark.get(a)) for a in of_single).values())
+    total = sum(len(p) * (len(p) - 1) // 2 for p in single) + sum(len(p) * (len(p) - 1) // 2 for p in spark)
+    return 2 * both / total if total else 1.0
+
+
+def compare_stories(work: Path) -> float:
+    """Pairwise F1 of the Spark run's stories against the single machine's, from what both runs wrote."""
+    import pyarrow.parquet as pq
+
+    single = json.loads((work / "single-stories.json").read_text())
+    spark = [list(r["article_ids"]) for r in pq.read_table(work / "spark-out" / "stories").to_pylist()]
+    return story_pair_f1(single, spark)
 
 
 def main() -> None:
@@ -187,7 +220,8 @@ def main() -> None:
                 times[path][n], cpus[path][n] = elapsed, cpu
                 print(f"n={written} path={path} time_s={elapsed:.1f} cpu_s={cpu:.1f} peak_rss_mb={peak / 2**20:.0f} "
                       f"articles_per_s={written / elapsed:.0f} found={summary}", flush=True)
-            print(f"n={written} spark_over_single_time={times['spark'][n] / times['single'][n]:.2f}", flush=True)
+            print(f"n={written} spark_over_single_time={times['spark'][n] / times['single'][n]:.2f} "
+                  f"story_pair_f1_spark_vs_single={compare_stories(work):.4f}", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

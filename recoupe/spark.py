@@ -10,8 +10,15 @@ cannot interact with any other block:
   by connected components (alternating large-star / small-star joins);
 - passages: articles blocked by the exact and LSH keys of their paragraphs, `dedup.reused_passages`
   per block (a block holds every article a passage can reach);
-- stories: `stories.assign_stories` once, on the driver, over slimmed articles: the assignment is
-  sequential and its term weights corpus-wide, so per-block runs would decide otherwise;
+- stories: `stories.article_terms` per partition, document frequencies by `reduceByKey` (terms of df >= 2
+  broadcast), each article's `term_vector` and `lookup_terms`; blocks are the connected components of
+  near-duplicate pairs and of pairs sharing a lookup term that `stories.may_share_story` lets interact
+  (time window, cosine >= threshold); `stories.assign_block` per block, with the corpus-wide df and n.
+  Where this can decide otherwise than the sequential run: the 8-story candidate cap and the lookup
+  postings, which other blocks' near misses fill in the sequential run; a story joined through a member
+  the article shares no lookup term with (or one beyond the time window while another member is within);
+  in bounded runs (over 5,000 articles), stories closed by the corpus-wide stream date rather than the
+  block's (docs/spark.md, "How stories are blocked");
 - quotes: `quotes.find_quotes` per partition with the spaCy pipeline loaded once per Python worker,
   `quotes.merge_speakers` on the driver over the compact quote records.
 
