@@ -220,10 +220,9 @@ def test_merge_speakers_unambiguous_surname() -> None:
     assert "Poutine" in putin.aliases and putin.roles == ["président russe"]
 
 
-@pytest.mark.parametrize("text", ["", "Aucune citation dans ce texte, seulement des faits."])
+@pytest.mark.parametrize("text", ["Le conseil municipal a voté le budget mardi soir, à l'unanimité.",
+                                  "Aucune citation dans ce texte, seulement des faits."])
 def test_no_quotation(nlp, text: str) -> None:  # noqa: ANN001
-    if not text:
-        return
     assert run(nlp, text) == []
 
 
@@ -320,3 +319,40 @@ def test_quote_opening_a_paragraph_before_its_speaker(nlp) -> None:  # noqa: ANN
             "« On a tout perdu en une nuit. » Jeanne Roux, 72 ans, ne décolère pas contre la préfecture.")
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [("On a tout perdu en une nuit.", "Jeanne Roux")]
+
+
+def _parse_flags(text: str) -> list[tuple[str, bool]]:
+    """Each quote-aware sentence of `text` and whether the fast path sends it to the parser."""
+    from recoupe.quotes.component import needs_parse
+    from recoupe.quotes.detect import find_mark_spans, split_incises, split_units
+    from recoupe.quotes.lexicon import load_lexicon
+
+    art = clean_article(RawDocument(file="p.txt", source_path="p.txt", text=text))
+    lex = load_lexicon()
+    view = art.analysis_text
+    paragraphs = [(p.start, p.end) for p in art.paragraphs]
+    spans = find_mark_spans(art.text, paragraphs)
+    for sp in spans:
+        split_incises(art.text, view, sp, lex)
+    units = split_units(view, paragraphs, spans)
+    return [(view[u.start : u.end], needs_parse(view, u, lex, spans)) for u in units]
+
+
+def test_restrictive_ne_que_is_not_a_reported_clause(nlp) -> None:  # noqa: ANN001
+    flags = _parse_flags("Sur le marché, on ne parlait que de la fermeture du site.\n\n"
+                         "Le maire n'a pas dit que le site fermerait.\n\n"
+                         "Le préfet a dit que le site fermerait.")
+    assert [f for _, f in flags] == [False, True, True]
+    reported = [q.text for q in indirect(run(nlp, "Sur le marché, on ne parlait que de la fermeture du site."))]
+    assert reported == []
+
+
+def test_verb_opening_a_quotation_is_not_a_postposed_cue(nlp) -> None:  # noqa: ANN001
+    text = ("La porte-parole du collectif, Anne Durand, prévient : « Nous ne céderons pas. »\n\n"
+            "« Nous irons jusqu'au bout », a promis Paul Martin, qui espère un accord avant l'été.\n\n"
+            "Les travaux reprendront lundi, a précisé le maire de Lanvallec, Hervé Quéméner.")
+    flags = _parse_flags(text)
+    assert [f for _, f in flags] == [False, False, True]
+    qs = run(nlp, text)
+    assert [(q.kind, q.speaker) for q in qs] == [
+        ("direct", "Anne Durand"), ("direct", "Paul Martin"), ("indirect", "Hervé Quéméner")]

@@ -159,7 +159,9 @@ class ArticleAnalysis:
                     self._mark(toks, i, j, e, unit)
                     i = j
                     continue
-            if not _is_cap(t) or (t.lower in _NOT_NAME and not t.text.isupper()):
+            first = t.text[0]  # lower-case words are never names: skip them before the cached test
+            if not (first.isupper() or first == "-") or not _is_cap(t) \
+                    or (t.lower in _NOT_NAME and not t.text.isupper()):
                 i += 1
                 continue
             j = i + 1
@@ -751,9 +753,10 @@ class ArticleAnalysis:
         toks = self.toks[u_index]
         unit = self.units[u_index]
         content = self.text[sp.start : sp.end]
-        inside = [t for t in toks if sp.open_pos <= t.start < sp.outer_end]
-        before = [t for t in toks if t.end <= sp.open_pos]
-        after = [t for t in toks if t.start >= sp.outer_end]
+        opening, closing = sp.open_pos, sp.outer_end
+        inside = [t for t in toks if opening <= t.start < closing]
+        before = [t for t in toks if t.end <= opening]
+        after = [t for t in toks if t.start >= closing]
         first_in = inside[0].i if inside else (before[-1].i + 1 if before else 0)
         sentence_like = bool(re.search(r"[.!?…]$|[.!?;:]\s", content)) or not sp.closed
         if is_name_or_title(sp, content):

@@ -6,11 +6,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
+import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LENGTH, POS, SPACY
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LENGTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from thinc.types import Ints2d
 
 from recoupe.model import Article, Quote
 from recoupe.quotes.attribute import SUBORDINATE, ArticleAnalysis, Found, Tok, adjacent_speech_verb
@@ -27,6 +30,10 @@ _CUE_BEFORE = re.compile(
     r"(?:[\w'-]+\s+)?|\bl'(?P<aux2>a|ont|avait|avaient)\s+(?:[\w'-]+\s+)?)$"
 )
 _PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|is|ie|it|u|ue|us)$")
+# a verb after a comma is no postposed cue ("…, a précisé X") when a relative pronoun is its subject
+# ("…, qui espère") or when it opens a quotation ("X, sa présidente, prévient : « … »", "a salué « … »")
+_RELATIVE = re.compile(r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)$", re.IGNORECASE)
+_INTRODUCES_QUOTE = re.compile(r"(?:[ \u00a0\u202f]+[^\W\d_][\w'’-]*){0,4}[ \u00a0\u202f]*[:«“\"]")
 
 
 @dataclass(slots=True)
@@ -121,19 +128,27 @@ def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] 
 _ATTRS = [IDX, LENGTH, HEAD, POS, DEP, IS_SPACE, SPACY]
 
 
-def _toks_from(span: Span, offset: int | Callable[[int], int], quoted: _Quoted,
-               rows: list[list[int]] | None = None) -> list[Tok]:
+@dataclass(slots=True)
+class _Rows:
+    """A parsed Doc read once: its text and per-token rows (see `_doc_rows`)."""
+
+    text: str
+    rows: list[list[int]]
+
+
+def _toks_from(span: Span, offset: int | Callable[[int], int], quoted: _Quoted, read: _Rows | None = None
+               ) -> list[Tok]:
     """Tokens of a parsed Span with absolute offsets; "Paul" "-" "Henri" become one word.
 
-    `offset` is added to the Doc's character offsets, or maps them when it is a function; `rows` are
+    `offset` is added to the Doc's character offsets, or maps them when it is a function; `read` is
     the Doc's `_doc_rows` when already computed.
     """
     at = offset if callable(offset) else (lambda i: offset + i)
     doc = span.doc
-    text_of = doc.text
     strings = doc.vocab.strings
-    if rows is None:
-        rows = _doc_rows(doc)
+    if read is None:
+        read = _doc_rows(doc)
+    text_of, rows = read.text, read.rows
     # (token index, offset in the Doc, text, head index, pos id, dep id, followed by a space)
     raw = [(i, r[0], text_of[r[0] : r[0] + r[1]], i + r[2], r[3], r[4], r[6])
            for i, r in zip(range(span.start, span.end), rows[span.start : span.end], strict=True) if not r[5]]
@@ -171,13 +186,13 @@ def _toks_from(span: Span, offset: int | Callable[[int], int], quoted: _Quoted,
     return toks
 
 
-def _doc_rows(doc: Doc) -> list[list[int]]:
+def _doc_rows(doc: Doc) -> _Rows:
     """Per token: offset, length, head offset (relative), pos id, dep id, is space, followed by a space."""
     arr = doc.to_array(_ATTRS)  # uint64: label ids are hashes, head offsets wrap around
     rows: list[list[int]] = arr.tolist()
     for row, head in zip(rows, arr[:, 2].astype("int64").tolist(), strict=True):
         row[2] = head
-    return rows
+    return _Rows(doc.text, rows)
 
 
 def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] = ()) -> bool:
@@ -205,16 +220,19 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
     segment = view[unit.start : unit.end]
     if unit.spans:
         # only the words outside the quotation marks can hold a cue to parse for
-        chars = list(segment)
+        pieces = []
+        pos = 0
         for k in unit.spans:
             a, b = spans[k].open_pos - unit.start, spans[k].outer_end - unit.start
-            chars[a:b] = "«" + " " * max(0, b - a - 2) + "»" if b - a >= 2 else chars[a:b]
-        segment = "".join(chars)
+            if b - a >= 2:
+                pieces += [segment[pos:a], "«", " " * (b - a - 2), "»"]
+                pos = b
+        segment = "".join(pieces) + segment[pos:]
     # "selon X" / "Pour X," are read from the words: no parse for them alone
-    ws = [w.lower() for w in _WORD.findall(segment)]
-    if lex.cue_words().isdisjoint(ws):
+    if lex.cue_words().isdisjoint(_WORD.findall(segment.lower())):
         return False  # no speech-verb form, nothing to parse for
     found = list(_WORD.finditer(segment))
+    ws = [m.group().lower() for m in found]
     forms = lex.forms
     for n, w in enumerate(ws):
         if not (w in forms or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
@@ -223,11 +241,34 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
         # ("…, a précisé X") or "l'a annoncé"
         if embedded:
             return True
-        if any(x in ("que", "qu") or x.startswith("qu'") for x in ws[n + 1 : n + 5]):
+        que = next((k for k in range(n + 1, min(n + 5, len(ws))) if ws[k] in ("que", "qu") or ws[k].startswith("qu'")),
+                   None)
+        if que is not None and not _restrictive(ws, n, que):
             return True
         cue = _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()])
-        if cue and (cue.group("aux") or cue.group("aux2") or not _PARTICIPLE.search(w)):
+        if cue and (cue.group("aux") or cue.group("aux2") or not _PARTICIPLE.search(w)) \
+                and not _RELATIVE.match((cue.group().rsplit(",", 1)[-1].split() or [""])[0]) \
+                and not _INTRODUCES_QUOTE.match(segment, found[n].end()):
             return True
+    return False
+
+
+_NEGATIONS = frozenset("pas plus jamais rien point guère aucun aucune personne nullement".split())
+_BEFORE_VERB = frozenset("a ont avait avaient aura l' lui leur se s' en y".split())
+
+
+def _restrictive(ws: list[str], verb: int, que: int) -> bool:
+    """Is "<verb> … que" the restrictive "ne … que" ("on ne parlait que de ça": only), not a reported clause?"""
+    if any(w in _NEGATIONS for w in ws[verb + 1 : que]):
+        return False  # "n'a pas dit que …": a negated report still reports
+    k = verb - 1
+    while k >= 0 and k >= verb - 3:
+        w = ws[k]
+        if w == "ne" or w.startswith("n'"):
+            return True
+        if w not in _BEFORE_VERB:
+            return False
+        k -= 1
     return False
 
 
@@ -439,11 +480,9 @@ def _component(nlp: Language) -> QuoteComponent:
 
 
 def _blank(view: str, start: int, end: int) -> str:
-    """view[start:end] with every character but line breaks turned into a space."""
-    return _NOT_NEWLINE.sub(" ", view[start:end])
-
-
-_NOT_NEWLINE = re.compile(r"[^\n]")
+    """What stands for the sentences skipped between two parsed ones: one whitespace token, a line
+    break when they lie in different paragraphs (the skipped words would only cost parse time)."""
+    return "\n" if "\n" in view[start:end] else "  "
 
 
 class _Compact:
@@ -467,7 +506,7 @@ class _Compact:
         return self.orig[k] + c - self.comp[k]
 
 
-def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64) -> list[Quote]:
+def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 256) -> list[Quote]:
     """Quotations and indirect speech of each article, parsing only the sentences that can hold them."""
     comp = _component(nlp)
     lex = comp.lexicon
@@ -479,7 +518,7 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         spans, units, parts = _prepare(art.text, view, paragraphs, lex)
         flags = [needs_parse(view, u, lex, spans) for u in units]
         # one Doc per article holding only the sentences to parse, masked, from the first to the last;
-        # what lies between two of them is blanked (its line breaks kept): one whitespace token
+        # what lies between two of them becomes one whitespace token
         packed = _Compact()
         prev = 0
         for n, (u, flag) in enumerate(zip(units, flags, strict=True)):
@@ -498,8 +537,10 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 64
         # each parsed sentence is its own sentence for the parser: no arc crosses a unit boundary
         doc = nlp.make_doc("".join(packed.parts))
         starts = {a for a, _ in packed.units.values()}
-        for t in doc:
-            t.is_sent_start = t.i == 0 or t.idx in starts
+        idx = doc.to_array([IDX]).tolist()
+        # SENT_START is 1 or -1; from_array wants uint64, so -1 is written as its two's complement
+        sent = numpy.array([1 if i == 0 or c in starts else -1 for i, c in enumerate(idx)], dtype="int64")
+        doc.from_array([SENT_START], cast(Ints2d, sent.astype("uint64").reshape(-1, 1)))
         texts.append(doc)
     unused = ("ner", "lemmatizer", "attribute_ruler")
     skip = [n for n in nlp.pipe_names if n in unused or isinstance(nlp.get_pipe(n), QuoteComponent)]
