@@ -356,3 +356,13 @@ def test_verb_opening_a_quotation_is_not_a_postposed_cue(nlp) -> None:  # noqa: 
     qs = run(nlp, text)
     assert [(q.kind, q.speaker) for q in qs] == [
         ("direct", "Anne Durand"), ("direct", "Paul Martin"), ("indirect", "Hervé Quéméner")]
+
+
+def test_quotation_as_the_reported_clause_needs_no_parse(nlp) -> None:  # noqa: ANN001
+    text = ("La directrice de l'usine, Claire Fabre, a assuré que « chaque salarié se verra proposer un poste ».\n\n"
+            "Le syndicat a assuré que les salaires seraient maintenus jusqu'en juin.")
+    assert [f for _, f in _parse_flags(text)] == [False, True]
+    qs = run(nlp, text)
+    assert [(q.kind, q.speaker_mention, q.text) for q in qs] == [
+        ("direct", "Claire Fabre", "chaque salarié se verra proposer un poste"),
+        ("indirect", "Le syndicat", "les salaires seraient maintenus jusqu'en juin")]

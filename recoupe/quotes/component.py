@@ -33,6 +33,7 @@ _PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|is|ie|it|u|ue|us)$")
 # a verb after a comma is no postposed cue ("…, a précisé X") when a relative pronoun is its subject
 # ("…, qui espère") or when it opens a quotation ("X, sa présidente, prévient : « … »", "a salué « … »")
 _RELATIVE = re.compile(r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)$", re.IGNORECASE)
+_OPENS_QUOTE = re.compile(r"[ \u00a0\u202f]*[«“\"]")
 _INTRODUCES_QUOTE = re.compile(r"(?:[ \u00a0\u202f]+[^\W\d_][\w'’-]*){0,4}[ \u00a0\u202f]*[:«“\"]")
 
 
@@ -243,7 +244,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
             return True
         que = next((k for k in range(n + 1, min(n + 5, len(ws))) if ws[k] in ("que", "qu") or ws[k].startswith("qu'")),
                    None)
-        if que is not None and not _restrictive(ws, n, que):
+        # "a assuré que « … »": the reported clause is the quotation itself, attributed from the words
+        if que is not None and not _restrictive(ws, n, que) and not _OPENS_QUOTE.match(segment, found[que].end()):
             return True
         cue = _CUE_BEFORE.search(segment[max(0, found[n].start() - 30) : found[n].start()])
         if cue and (cue.group("aux") or cue.group("aux2") or not _PARTICIPLE.search(w)) \
