@@ -366,3 +366,29 @@ def test_quotation_as_the_reported_clause_needs_no_parse(nlp) -> None:  # noqa: 
     assert [(q.kind, q.speaker_mention, q.text) for q in qs] == [
         ("direct", "Claire Fabre", "chaque salarié se verra proposer un poste"),
         ("indirect", "Le syndicat", "les salaires seraient maintenus jusqu'en juin")]
+
+
+def test_words_in_an_adverbial_phrase_are_not_quotations(nlp) -> None:  # noqa: ANN001
+    text = ("Le ministre a longuement parlé devant les « sages » du Conseil constitutionnel.\n\n"
+            "Le gouvernement défend sa réforme face aux « gilets jaunes », très mobilisés samedi.\n\n"
+            "La ministre de la Santé, Agnès Firmin, a appelé à « ne pas céder à la panique ».")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("ne pas céder à la panique", "Agnès Firmin")]
+
+
+def test_a_relative_clause_keeps_its_own_speaker(nlp) -> None:  # noqa: ANN001
+    text = ("Le gouvernement défend sa réforme face aux syndicats, qui dénoncent une « trahison » des engagements "
+            "pris en 2023.")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["trahison"]
+    assert qs[0].speaker != "gouvernement"
+
+
+def test_pull_quote_takes_the_speaker_of_its_attributed_twin(nlp) -> None:  # noqa: ANN001
+    text = ("La grève se durcit dans les raffineries.\n\n"
+            "« Nous ne lâcherons rien »\n\n"
+            "Lundi matin, devant le dépôt de Grandpuits, la secrétaire générale de la CGT, Sophie Binet, a pris la "
+            "parole. « Nous ne lâcherons rien », a-t-elle martelé devant les grévistes.")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("Nous ne lâcherons rien", "Sophie Binet")] * 2
+    assert qs[0].cue is None and qs[1].cue == "a-t-elle martelé"

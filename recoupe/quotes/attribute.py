@@ -883,6 +883,11 @@ class ArticleAnalysis:
             t = toks[t.i + 1]
         if t.dep.startswith("nsubj"):
             return None
+        outside = [x for x in toks[:i] if not x.quoted and x.text.strip()]
+        if outside and in_prepositional_phrase(
+                [x.lower for x in outside],
+                noun_before=_noun_before_preposition(outside)):
+            return None
         seen: set[int] = set()
         cur = t
         chosen: Tok | None = None
@@ -901,6 +906,8 @@ class ArticleAnalysis:
                 if subj and self._known_subject(subj):
                     chosen = cur
                     break
+                if cur.dep.startswith("acl"):
+                    break  # "… face aux X qui dénoncent une « … »": the words are the relative clause's
         v = chosen or first
         if v is None:
             return None
@@ -1005,6 +1012,28 @@ class ArticleAnalysis:
                 for s, e in sp.parts:
                     self.found.append(Found("direct", s, e, sp.paragraph, att.cue if att else None,
                                             att.mention if att else None, k))
+        self._repeated_quotes()
+
+    def _repeated_quotes(self) -> None:
+        """A quotation repeated word for word (a pull-quote, a lead taking up the body) with no speaker of
+        its own takes the speaker of its attributed twin, when the twins name one speaker only."""
+        def key(f: Found) -> str:
+            return " ".join(words(self.view[f.start : f.end].lower()))
+
+        speakers: dict[str, set[int]] = {}
+        entity_of: dict[int, Entity] = {}
+        for f in self.found:
+            if f.kind == "direct" and f.mention is not None and f.mention.entity is not None:
+                speakers.setdefault(key(f), set()).add(id(f.mention.entity))
+                entity_of[id(f.mention.entity)] = f.mention.entity
+        for f in self.found:
+            if f.kind != "direct" or (f.mention is not None and (f.mention.entity is not None or f.mention.anonymous)):
+                continue
+            k = key(f)
+            twins = speakers.get(k, set())
+            if len(k.split()) >= 3 and len(twins) == 1:
+                e = entity_of[next(iter(twins))]
+                f.mention = Mention(f.start, f.start, e, gender=e.gender)
 
     def _following_subject(self, sp: MarkSpan) -> Mention | None:
         """The named person opening the sentence after a quotation that opens its paragraph."""
@@ -1247,6 +1276,39 @@ def _is_cap_text(text: str) -> bool:
     return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())
 
 
+# prepositions that open an adverbial phrase (place, time, circumstance), never a speech verb's words
+_ADVERBIAL_PREPOSITIONS = frozenset(
+    "dans sous devant derrière chez parmi pendant après avant depuis malgré hors vers envers entre face lors".split()
+)
+# prepositions that may introduce a speech verb's complement ("appeler à", "mettre en garde contre")
+_ARGUMENT_PREPOSITIONS = frozenset("à au aux sur contre pour avec par".split())
+
+
+def in_prepositional_phrase(before: list[str], noun_before: bool) -> bool:
+    """Do the words before an opening mark put the quoted words inside a prepositional phrase that no
+    speech verb governs ("a parlé devant les « sages »", "défend une réforme face aux « gilets jaunes »")?
+
+    `before` are the lower-case words before the mark; a preposition that may introduce a verb's
+    complement ("a appelé à « … »") counts only after a noun (`noun_before`, from the parse).
+    """
+    k = len(before) - 1
+    while k >= 0 and before[k] in _DETS:
+        k -= 1
+    if k < 0:
+        return False
+    if before[k] in _ADVERBIAL_PREPOSITIONS:
+        return True
+    return before[k] in _ARGUMENT_PREPOSITIONS and k > 0 and noun_before
+
+
+def _noun_before_preposition(outside: list[Tok]) -> bool:
+    """Is the word before the last preposition (determiners skipped) a noun, by the parse?"""
+    k = len(outside) - 1
+    while k >= 0 and outside[k].lower in _DETS:
+        k -= 1
+    return k > 0 and outside[k - 1].pos in ("NOUN", "PROPN")
+
+
 def _first_word(toks: list[Tok]) -> int:
     for t in toks:
         if t.text.strip() and t.text not in "«“\"":
@@ -1266,7 +1328,7 @@ def adjacent_speech_verb(before: list[str], lex: Lexicon) -> int | None:
     n = len(before)
     for back in range(min(4, n)):
         w = before[n - 1 - back]
-        if w in ",;:.!?«»“”\"()":
+        if w in ",;:.!?«»“”\"()" or w in _ADVERBIAL_PREPOSITIONS:
             return None
         if lex.lemma_of_form(w) is None:
             continue
