@@ -502,6 +502,10 @@ def _slim(article: Article) -> Article:
     return a
 
 
+StoryFeatures = tuple[dict[str, float], tuple[int, int] | None]  # an article's story vector and date interval
+Posting = tuple[str, dict[str, float], tuple[int, int] | None, frozenset[str]]
+
+
 def _assign_block(
     members: Iterable[tuple[Article, dict[str, float]]],
     pairs: Iterable[tuple[str, str, float]],
@@ -534,7 +538,7 @@ def stories(
     """
     from operator import add
 
-    from recoupe.stories import article_terms, bounded_batch, date_interval, lookup_terms, term_vector
+    from recoupe.stories import article_terms, bounded_batch, date_interval, term_vector
 
     sc = articles.context
     n = articles.count()
@@ -548,16 +552,12 @@ def stories(
     features = terms.mapValues(lambda tw: (term_vector(tw[0], df_b.value, n, unseen_df=1), tw[1])).persist()
     features.count()
     terms.unpersist()
+    # one bucket per lookup term (at most `common` articles each), every article in the buckets of its own
+    # lookup terms with its vector: far less traffic than shipping both vectors to each candidate pair
     links = (
-        features.flatMap(lambda kv: ((t, kv[0]) for t in lookup_terms(kv[1][0], df_b.value, n)))
+        features.flatMap(lambda kv: _postings(kv[0], kv[1], df_b.value, n))
         .groupByKey()
-        .flatMap(lambda kv: _bucket_pairs(kv[1], sys.maxsize))  # a bucket holds at most `common` articles
-        .distinct()
-        .join(features)
-        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-        .join(features)
-        .filter(lambda kv: _linked(kv[1][0][1], kv[1][1], settings))
-        .map(lambda kv: (kv[1][0][0], kv[0]))
+        .flatMap(lambda kv: _bucket_links(kv[0], kv[1], settings))
     )
     comp = connected_components(links.union(pairs.map(lambda p: (p[0], p[1]))), local_limit=local_limit).persist()
     bounded = bounded_batch(n)
@@ -578,13 +578,30 @@ def stories(
     return found, sizes
 
 
-def _linked(
-    a: tuple[dict[str, float], tuple[int, int] | None], b: tuple[dict[str, float], tuple[int, int] | None],
-    settings: Settings,
-) -> bool:
+def _postings(
+    article_id: str, features: StoryFeatures, df: Mapping[str, int], n: int
+) -> Iterator[tuple[str, Posting]]:
+    """(lookup term, the article's id, vector, dates and lookup terms) for each of its lookup terms."""
+    from recoupe.stories import lookup_terms
+
+    keys = lookup_terms(features[0], df, n)
+    entry = (article_id, features[0], features[1], frozenset(keys))
+    for t in keys:
+        yield t, entry
+
+
+def _bucket_links(term: str, members: Iterable[Posting], settings: Settings) -> Iterator[tuple[str, str]]:
+    """Pairs of one lookup term's articles that `stories.may_share_story` lets interact.
+
+    A pair sharing several lookup terms is checked only in the bucket of the smallest of them.
+    """
     from recoupe.stories import may_share_story
 
-    return may_share_story(a[0], a[1], b[0], b[1], settings)
+    entries = sorted(members, key=lambda e: e[0])
+    for i, (a, va, wa, ka) in enumerate(entries):
+        for b, vb, wb, kb in entries[i + 1 :]:
+            if min(ka & kb) == term and may_share_story(va, wa, vb, wb, settings):
+                yield a, b
 
 
 # -- rows ----------------------------------------------------------------------------------------
