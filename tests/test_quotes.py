@@ -392,3 +392,19 @@ def test_pull_quote_takes_the_speaker_of_its_attributed_twin(nlp) -> None:  # no
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [("Nous ne lâcherons rien", "Sophie Binet")] * 2
     assert qs[0].cue is None and qs[1].cue == "a-t-elle martelé"
+
+
+def test_d_apres_ties_a_fragment_and_a_clause_to_their_source(nlp) -> None:  # noqa: ANN001
+    text = ("Le mouvement est « massif », d'après la CGT.\n\n"
+            "D'après le ministère de l'Intérieur, « 12 000 personnes » ont manifesté à Paris.\n\n"
+            "D'après la préfecture du Rhône, les manifestants étaient 4 000 à Lyon.")
+    qs = run(nlp, text)
+    assert [(q.kind, q.text, q.speaker, q.cue) for q in qs] == [
+        ("direct", "massif", "CGT", "d'après"),
+        ("direct", "12 000 personnes", "ministère de l'Intérieur", "D'après"),
+        ("indirect", "les manifestants étaient 4 000 à Lyon", "préfecture du Rhône", None)]
+
+
+def test_organisation_name_keeps_its_elided_article(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, "Le ministère de l'Intérieur l'a confirmé mardi : « Nous renforçons les contrôles. »"))
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [("ministère de l'Intérieur", "Le ministère de l'Intérieur")]

@@ -603,8 +603,8 @@ class ArticleAnalysis:
                 if head.lower in _PRONOUNS or head.lower in _DETS or head.lower in TITLES or _is_cap(head):
                     # the phrase stops where its verb starts ("Le tribunal l'a relaxé")
                     for n, t in enumerate(seg[1:], 1):
-                        if t.lower in _CLITICS or t.lower in _AUX or t.pos in ("VERB", "AUX") \
-                                or t.lower in ("ne", "n'"):
+                        if (t.lower in _CLITICS and not _article_elision(seg, n)) or t.lower in _AUX \
+                                or t.pos in ("VERB", "AUX") or t.lower in ("ne", "n'"):
                             return seg[:n]
                     return seg
             return None
@@ -740,8 +740,10 @@ class ArticleAnalysis:
             if acronyms:
                 return acronyms[-1]
         last = head
-        for t in np[np.index(head) + 1 :] if head in np else []:
-            if t.pos in ("VERB", "AUX") or t.lower in _CLITICS or t.text in ",;:(" or t.lower in ("qui", "que"):
+        rest = np[np.index(head) + 1 :] if head in np else []
+        for n, t in enumerate(rest):
+            if t.pos in ("VERB", "AUX") or (t.lower in _CLITICS and not _article_elision(rest, n)) \
+                    or t.text in ",;:(" or t.lower in ("qui", "que"):
                 break
             last = t
         name = self.text[head.start : last.end]
@@ -948,23 +950,27 @@ class ArticleAnalysis:
         """"selon X" anywhere in the sentence, or "Pour X, …" opening it."""
         outside = [t for t in toks if not t.quoted]
         for t in outside:
-            if t.lower in ("selon", "d'après") or (t.lower == "pour" and t.i == _first_word(toks)):
-                np = self._np_after_prep(toks, t.i + 1)
+            after = _after_source_word(toks, t.i)
+            if after is None and t.lower == "pour" and t.i == _first_word(toks):
+                after = t.i + 1
+            if after is not None:
+                np = self._np_after_prep(toks, after)
                 if not np:
                     continue
+                cue = (t.start, toks[after - 1].end)
                 if len(np) == 1 and np[0].lower in ("lui", "elle"):
                     # "selon lui": the last person of that gender
                     g = "Masc" if np[0].lower == "lui" else "Fem"
                     h = self._recent(np[0].start, unit.paragraph, g, strong_only=False)
                     if h is not None and h.entity is not None:
-                        return _Attribution((t.start, t.end), Mention(np[0].start, np[0].end, h.entity, gender=g))
+                        return _Attribution(cue, Mention(np[0].start, np[0].end, h.entity, gender=g))
                     continue
                 m = self._resolve(toks, np, unit.paragraph)
                 if m is None or m.guessed or (m.entity is None and not m.anonymous):
                     continue
                 if t.lower == "pour" and not any(x.start in self.entity_at for x in np) and m.entity is None:
                     continue
-                return _Attribution((t.start, t.end), m)
+                return _Attribution(cue, m)
         return None
 
     def _np_after_prep(self, toks: list[Tok], j: int) -> list[Tok] | None:
@@ -1176,8 +1182,11 @@ class ArticleAnalysis:
         if done:
             return
         first = _first_word(toks)
-        if first < n and toks[first].lower in ("selon", "d'après", "pour"):
-            np = self._np_after_prep(toks, first + 1)
+        after = _after_source_word(toks, first) if first < n else None
+        if after is None and first < n and toks[first].lower == "pour":
+            after = first + 1
+        if after is not None:
+            np = self._np_after_prep(toks, after)
             if not np:
                 return
             k = np[-1].i + 1
@@ -1307,6 +1316,24 @@ def _noun_before_preposition(outside: list[Tok]) -> bool:
     while k >= 0 and outside[k].lower in _DETS:
         k -= 1
     return k > 0 and outside[k - 1].pos in ("NOUN", "PROPN")
+
+
+def _article_elision(seq: list[Tok], n: int) -> bool:
+    """Is seq[n] the article "l'" before a name or a noun ("de l'Intérieur"), not the pronoun ("l'a dit")?"""
+    if seq[n].lower != "l'" or n + 1 >= len(seq):
+        return False
+    nxt = seq[n + 1]
+    return nxt.lower not in _AUX and (_is_cap(nxt) or nxt.pos in ("NOUN", "PROPN", "ADJ"))
+
+
+def _after_source_word(toks: list[Tok], i: int) -> int | None:
+    """Index after "selon" or "d'après" (one token or "d'" + "après") at i, else None."""
+    low = toks[i].lower
+    if low in ("selon", "d'après"):
+        return i + 1
+    if low == "d'" and i + 1 < len(toks) and toks[i + 1].lower == "après" and not toks[i + 1].quoted:
+        return i + 2
+    return None
 
 
 def _first_word(toks: list[Tok]) -> int:
