@@ -408,3 +408,13 @@ def test_d_apres_ties_a_fragment_and_a_clause_to_their_source(nlp) -> None:  # n
 def test_organisation_name_keeps_its_elided_article(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, "Le ministère de l'Intérieur l'a confirmé mardi : « Nous renforçons les contrôles. »"))
     assert [(q.speaker, q.speaker_mention) for q in qs] == [("ministère de l'Intérieur", "Le ministère de l'Intérieur")]
+
+
+def test_postposed_cue_with_an_inverted_pronoun_reports_the_clause(nlp) -> None:  # noqa: ANN001
+    text = ("La porte-parole de la SNCF, Marie Dubois, était présente mardi à Rennes. Le trafic reprendra demain "
+            "matin, précise-t-elle.\n\n"
+            "Le directeur régional, Jean Leroux, l'a confirmé. Les trains de nuit seront maintenus, a-t-il ajouté.")
+    qs = indirect(run(nlp, text))
+    assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [
+        ("Le trafic reprendra demain matin", "Marie Dubois", "elle"),
+        ("Les trains de nuit seront maintenus", "Jean Leroux", "il")]

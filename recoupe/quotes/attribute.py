@@ -1167,16 +1167,19 @@ class ArticleAnalysis:
             if t.i > 0 and not done:
                 k = t.i - 1
                 has_aux = False
-                while k > 0 and (toks[k].lower in _AUX or toks[k].lower in _CLITICS):
+                # "…, a précisé X", "…, a-t-il expliqué": auxiliary, clitics, inverted pronoun before the verb
+                while k > 0 and (toks[k].lower in _AUX or toks[k].lower in _CLITICS or toks[k].lower.startswith("-")):
                     has_aux = has_aux or toks[k].lower in _AUX
                     k -= 1
                 vend = self._verb_group_end(toks, t)
+                inverted = next((x for x in toks[k + 1 : vend] if x.lower in _PRONOUNS and x.lower[0] == "-"), None)
                 subj_after = self._np_after(toks, vend) if vend < n else None
                 if toks[k].text == "," and k > 2 and not any(x.quoted for x in toks[:k]) and \
-                        not self.spans_in(unit.start, toks[k].start) and subj_after and (
-                            has_aux or vend > t.i + 1 or (vend < n and toks[vend].lower in _DETS)):
+                        not self.spans_in(unit.start, toks[k].start) and (subj_after or inverted) and (
+                            has_aux or inverted or vend > t.i + 1 or (vend < n and toks[vend].lower in _DETS)):
                     if any(x.pos in ("VERB", "AUX") for x in toks[:k]):
-                        self._emit_indirect(toks, unit.start, toks[k].start, unit, t, postposed=True)
+                        who = self._resolve(toks, [inverted], unit.paragraph) if inverted and not subj_after else None
+                        self._emit_indirect(toks, unit.start, toks[k].start, unit, t, postposed=True, mention=who)
                         done = True
                         break
         if done:

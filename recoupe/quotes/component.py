@@ -26,13 +26,15 @@ _SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
 # "…, a précisé" / "…, précise" / "l'a annoncé" just before a speech-verb form
 _CUE_BEFORE = re.compile(
-    r"(?:(?:^|[^»”\"\s])\s*,\s*(?:(?:nous|lui|leur|me|se|y|en)\s+|[mls]')?(?P<aux>(?:a|avait|ont|avaient|aura)\s+)?"
+    r"(?:(?:^|[^»”\"\s])\s*,\s*(?:(?:nous|lui|leur|me|se|y|en)\s+|[mls]')?"
+    r"(?P<aux>(?:a|avait|ont|avaient|aura)(?:(?:-t)?-(?:il|elle|on|ils|elles))?\s+)?"
     r"(?:[\w'-]+\s+)?|\bl'(?P<aux2>a|ont|avait|avaient)\s+(?:[\w'-]+\s+)?)$"
 )
 _PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|is|ie|it|u|ue|us)$")
 # a verb after a comma is no postposed cue ("…, a précisé X") when a relative pronoun is its subject
 # ("…, qui espère") or when it opens a quotation ("X, sa présidente, prévient : « … »", "a salué « … »")
 _RELATIVE = re.compile(r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)$", re.IGNORECASE)
+_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles)\b")
 _OPENS_QUOTE = re.compile(r"[ \u00a0\u202f]*[«“\"]")
 _INTRODUCES_QUOTE = re.compile(r"(?:[ \u00a0\u202f]+[^\W\d_][\w'’-]*){0,4}[ \u00a0\u202f]*[:«“\"]")
 
@@ -229,6 +231,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
                 pieces += [segment[pos:a], "«", " " * (b - a - 2), "»"]
                 pos = b
         segment = "".join(pieces) + segment[pos:]
+    # "précise-t-elle", "a-t-il dit": the verb is a word of its own (same length, offsets kept)
+    segment = _INVERSION.sub(lambda m: " " * len(m.group()), segment)
     # "selon X" / "Pour X," are read from the words: no parse for them alone
     if lex.cue_words().isdisjoint(_WORD.findall(segment.lower())):
         return False  # no speech-verb form, nothing to parse for
