@@ -418,3 +418,14 @@ def test_postposed_cue_with_an_inverted_pronoun_reports_the_clause(nlp) -> None:
     assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [
         ("Le trafic reprendra demain matin", "Marie Dubois", "elle"),
         ("Les trains de nuit seront maintenus", "Jean Leroux", "il")]
+
+
+def test_comme_clause_names_the_source(nlp) -> None:  # noqa: ANN001
+    text = ("Comme le rappelle l'économiste Thomas Piketty, « les inégalités se creusent ».\n\n"
+            "La ministre Agnès Firmin était à Lyon mardi. Comme elle l'a rappelé, « rien n'est décidé ».\n\n"
+            "Le texte, comme l'a souligné le Conseil d'État, « pose de sérieuses difficultés ».")
+    qs = run(nlp, text)
+    assert [(q.kind, q.text, q.speaker, q.cue) for q in qs] == [
+        ("direct", "les inégalités se creusent", "Thomas Piketty", "Comme le rappelle"),
+        ("direct", "rien n'est décidé", "Agnès Firmin", "Comme elle l'a rappelé"),
+        ("direct", "pose de sérieuses difficultés", "Conseil d'État", "comme l'a souligné")]

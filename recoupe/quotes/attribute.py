@@ -779,6 +779,10 @@ class ArticleAnalysis:
             att = self._colon_cue(toks, prev_sig[-1].i, unit)
         if att is None and not standalone:
             att = self._adjacent_cue(toks, before, unit)
+        if att is None and not standalone:
+            # "Le texte, comme l'a souligné X, « … »": the "comme" clause names the source
+            att = next((a for t in toks if t.lower == "comme" and not t.quoted
+                        for a in (self._as_says(toks, t, unit),) if a is not None), None)
         if att is None and not standalone and self.parsed[u_index]:
             att = self._governing_cue(toks, first_in, sp, unit)
         if att is None:
@@ -950,6 +954,11 @@ class ArticleAnalysis:
         """"selon X" anywhere in the sentence, or "Pour X, …" opening it."""
         outside = [t for t in toks if not t.quoted]
         for t in outside:
+            if t.lower == "comme":
+                found = self._as_says(toks, t, unit)
+                if found is not None:
+                    return found
+                continue
             after = _after_source_word(toks, t.i)
             if after is None and t.lower == "pour" and t.i == _first_word(toks):
                 after = t.i + 1
@@ -972,6 +981,29 @@ class ArticleAnalysis:
                     continue
                 return _Attribution(cue, m)
         return None
+
+    def _as_says(self, toks: list[Tok], comme: Tok, unit: Unit) -> _Attribution | None:
+        """"Comme le rappelle X, « … »", "comme l'a dit X", "comme il l'a souligné": a source clause."""
+        n = len(toks)
+        j = comme.i + 1
+        pronoun: Tok | None = None
+        while j < n and not toks[j].quoted and (toks[j].lower in ("le", "l'") or toks[j].lower in _CLITICS
+                                                 or toks[j].lower in _AUX or toks[j].lower in _PRONOUNS):
+            if toks[j].lower in _PRONOUNS:
+                pronoun = toks[j]
+            j += 1
+        if j >= n or toks[j].quoted or self.lex.lemma_of_form(toks[j].lower) is None:
+            return None
+        v = toks[j]
+        end = self._verb_group_end(toks, v)
+        pronoun = next((x for x in toks[v.i + 1 : end] if x.lower in _PRONOUNS), pronoun)
+        subj = [pronoun] if pronoun is not None else self._np_after(toks, end)
+        if not subj or (pronoun is None and (subj[-1].i + 1 >= n or toks[subj[-1].i + 1].text != ",")):
+            return None
+        m = self._resolve(toks, subj, unit.paragraph)
+        if m is None or m.guessed or (m.entity is None and not m.anonymous):
+            return None
+        return _Attribution((comme.start, toks[end - 1].end), m)
 
     def _np_after_prep(self, toks: list[Tok], j: int) -> list[Tok] | None:
         """Noun phrase after "selon"/"pour", with its appositions ("son président, Thierry Vannier,")."""
@@ -1155,7 +1187,9 @@ class ArticleAnalysis:
                 done = True
                 break
             # "La ministre l'a annoncé mercredi": the previous sentence is the statement
-            if t.i >= 2 and toks[t.i - 2].lower == "l'" and toks[t.i - 1].lower in _AUX:
+            # (not in "comme elle l'a rappelé", where "l'" stands for what follows)
+            if t.i >= 2 and toks[t.i - 2].lower == "l'" and toks[t.i - 1].lower in _AUX \
+                    and not any(x.lower == "comme" for x in toks[max(0, t.i - 5) : t.i - 2]):
                 prev_i = u_index - 1
                 if prev_i >= 0 and self.units[prev_i].paragraph == unit.paragraph and not self.units[prev_i].spans:
                     prev = self.units[prev_i]
