@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +31,14 @@ def single_machine_export(corpus: Path, db: Path, export: Path) -> None:
         export_run(store, report.inputs, export)
 
 
+def _story_blocks(notes: list[str]) -> tuple[int, int]:
+    """(blocks of 2 or more articles, largest block) from a Spark run's story note."""
+    found = next(m for n in notes if (m := re.match(r"stories: (\d+) blocks .*, the largest (\d+) articles", n)))
+    return int(found[1]), int(found[2])
+
+
 @pytest.fixture(scope="module")
-def dev_runs(spark: Any, shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def dev_runs(spark: Any, shared_eval: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The dev corpus through both paths: the single-machine export and the Spark output and export."""
     from recoupe.settings import Settings
     from recoupe.spark import analyze, export_parquet
@@ -39,12 +46,13 @@ def dev_runs(spark: Any, shared_eval: Path, tmp_path_factory: pytest.TempPathFac
     tmp = tmp_path_factory.mktemp("spark-dev")
     corpus = shared_eval / "dev" / "articles"
     single_machine_export(corpus, tmp / "single.duckdb", tmp / "single-export")
-    analyze(spark, corpus, tmp / "out", Settings(), local_components=0)  # the distributed components too
+    report = analyze(spark, corpus, tmp / "out", Settings(), local_components=0)  # the distributed components too
     export_parquet(tmp / "out", tmp / "spark-export")
-    return {"single": tmp / "single-export", "spark": tmp / "spark-export", "out": tmp / "out", "gold": shared_eval}
+    return {"single": tmp / "single-export", "spark": tmp / "spark-export", "out": tmp / "out", "gold": shared_eval,
+            "notes": report.notes}
 
 
-def test_spark_export_equals_single_machine(dev_runs: dict[str, Path]) -> None:
+def test_spark_export_equals_single_machine(dev_runs: dict[str, Any]) -> None:
     single, spark = dev_runs["single"], dev_runs["spark"]
     for name in ("articles.jsonl", "quotes.jsonl", "rejected.jsonl", "passages.jsonl", "corroboration.jsonl"):
         assert _jsonl(spark / name) == _jsonl(single / name), name
@@ -52,10 +60,12 @@ def test_spark_export_equals_single_machine(dev_runs: dict[str, Path]) -> None:
     assert len(arts) == 24
     assert any(a["near_duplicates"] for a in arts), "the dev corpus has near-duplicates: the test must see some"
     assert len({a["story"] for a in arts}) < len(arts), "stories must group articles"
+    blocks, largest = _story_blocks(dev_runs["notes"])
+    assert blocks > 1 and 1 < largest < len(arts), "stories must run per block, several blocks of several articles"
     assert len(_jsonl(spark / "quotes.jsonl")) > 20
 
 
-def test_spark_scores_the_same(dev_runs: dict[str, Path]) -> None:
+def test_spark_scores_the_same(dev_runs: dict[str, Any]) -> None:
     score = dev_runs["gold"] / "score.py"
     gold = dev_runs["gold"] / "dev"
 
@@ -69,7 +79,7 @@ def test_spark_scores_the_same(dev_runs: dict[str, Path]) -> None:
     assert run(dev_runs["spark"]) == run(dev_runs["single"])
 
 
-def test_load_parquet_fills_a_store(dev_runs: dict[str, Path], tmp_path: Path) -> None:
+def test_load_parquet_fills_a_store(dev_runs: dict[str, Any], tmp_path: Path) -> None:
     from recoupe.spark import load_parquet
     from recoupe.store import Store
 
@@ -83,6 +93,33 @@ def test_load_parquet_fills_a_store(dev_runs: dict[str, Path], tmp_path: Path) -
     assert n == 24
     assert pairs == len({tuple(sorted((a["file"], d))) for a in _jsonl(dev_runs["single"] / "articles.jsonl")
                          for d in a["near_duplicates"]})
+
+
+def test_spark_stories_equal_single_machine_on_2000_synthetic_articles(spark: Any) -> None:
+    """Blocked story assignment on local[2] against `assign_stories`: the same stories, ids, titles, members."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from make_corpus import make_corpus
+
+    from recoupe.dedup import near_duplicate_pairs
+    from recoupe.settings import Settings
+    from recoupe.spark import stories
+    from recoupe.stories import assign_stories
+
+    settings = Settings()
+    arts = make_corpus(2000).articles
+    pairs = near_duplicate_pairs(arts, settings)
+    single = assign_stories(arts, pairs, [], settings)
+    sc = spark.sparkContext
+    found, blocks = stories(sc.parallelize([(a.id, a) for a in arts], 4), sc.parallelize(pairs, 2), settings)
+    got = found.collect()
+    found.unpersist()
+
+    def rows(sts: list[Any]) -> list[tuple[Any, ...]]:
+        return sorted((s.id, s.title, s.first_published, s.last_published, tuple(s.article_ids)) for s in sts)
+
+    assert rows(got) == rows(single)
+    assert len(single) < len(arts) / 2, "the synthetic corpus has stories of several articles"
+    assert sum(blocks) < len(arts) and max(blocks) >= 3, "blocks of several articles, not one block of all"
 
 
 def test_connected_components_join_chains_and_stars(spark: Any) -> None:
@@ -119,7 +156,7 @@ def test_parquet_rows_read_like_jsonl_lines(tmp_path: Path) -> None:
     assert isinstance(third, RawDocument) and third.external_id == "a3"
 
 
-def test_cli_load_parquet_then_query(dev_runs: dict[str, Path], tmp_path: Path) -> None:
+def test_cli_load_parquet_then_query(dev_runs: dict[str, Any], tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from recoupe.cli import app
