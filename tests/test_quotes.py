@@ -429,3 +429,8 @@ def test_comme_clause_names_the_source(nlp) -> None:  # noqa: ANN001
         ("direct", "les inégalités se creusent", "Thomas Piketty", "Comme le rappelle"),
         ("direct", "rien n'est décidé", "Agnès Firmin", "Comme elle l'a rappelé"),
         ("direct", "pose de sérieuses difficultés", "Conseil d'État", "comme l'a souligné")]
+
+
+def test_a_lone_capital_before_a_name_is_not_part_of_it(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, "« C'est un jour sombre », a réagi sur X Jordan Bardella, président du RN."))
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [("Jordan Bardella", "Jordan Bardella")]

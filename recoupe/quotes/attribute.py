@@ -172,8 +172,9 @@ class ArticleAnalysis:
         self._acronyms(toks, unit)
 
     def _name_run(self, toks: list[Tok], i: int, j: int, unit: Unit) -> None:
-        # "le PDG Pierre Durand": an acronym heading a run of names is a title, not a name
-        while j - i >= 2 and len(toks[i].text) > 1 and toks[i].text.isupper() and not toks[i + 1].text.isupper():
+        # "le PDG Pierre Durand", "sur X Jordan Bardella": an acronym or a lone capital (an initial has its
+        # full stop) heading a run of names is not part of the name
+        while j - i >= 2 and toks[i].text.isupper() and not toks[i + 1].text.isupper():
             i += 1
         prev = toks[i - 1] if i > 0 else None
         org_noun = self._org_noun_before(toks, i)
