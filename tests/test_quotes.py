@@ -434,3 +434,14 @@ def test_comme_clause_names_the_source(nlp) -> None:  # noqa: ANN001
 def test_a_lone_capital_before_a_name_is_not_part_of_it(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, "« C'est un jour sombre », a réagi sur X Jordan Bardella, président du RN."))
     assert [(q.speaker, q.speaker_mention) for q in qs] == [("Jordan Bardella", "Jordan Bardella")]
+
+
+def test_organisation_speaks_through_its_statement_and_platform(nlp) -> None:  # noqa: ANN001
+    text = ("La préfecture du Nord a publié un texte mardi. « Les contrôles seront renforcés », précise le "
+            "communiqué.\n\n"
+            "« Les horaires ne changent pas », écrit la préfecture du Nord sur son site.\n\n"
+            "Selon le texte de l'accord, l'équipe de nuit sera maintenue jusqu'en décembre.")
+    qs = run(nlp, text)
+    assert [(q.kind, q.speaker, q.speaker_mention) for q in qs] == [
+        ("direct", "préfecture du Nord", "le communiqué"),
+        ("direct", "préfecture du Nord", "la préfecture du Nord")]

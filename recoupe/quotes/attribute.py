@@ -191,7 +191,7 @@ class ArticleAnalysis:
                 while j < len(toks) and _is_cap(toks[j]):
                     j += 1
             name = self.text[toks[i].start : toks[j - 1].end]
-            if org_noun is not None and prev is not None and prev.lower in {"de", "d'"} \
+            if org_noun is not None and prev is not None and prev.lower in {"de", "d'", "du", "des", "la", "l'"} \
                     and org_noun not in self.lex.noun_class("department"):
                 k = i - 1
                 while k > 0 and toks[k].lower != org_noun:
@@ -259,6 +259,10 @@ class ArticleAnalysis:
         steps = 0
         while k >= 0 and steps < 4:
             t = toks[k]
+            if t.lower in ("du", "des") or (t.lower in ("la", "l'") and k > 0 and toks[k - 1].lower == "de"):
+                k -= 1  # "la préfecture du Nord", "l'agence de la Biomédecine": the noun's complement
+                steps += 1
+                continue
             if t.lower in _DETS or t.text in ",;:" or _is_cap(t):
                 break
             if t.lower in orgs:
@@ -549,6 +553,7 @@ class ArticleAnalysis:
         k = j + 1
         while k < n and toks[k].text not in ",.;:!?»«" and toks[k].lower not in (
             "lors", "en", "dans", "devant", "sous", "au", "qui", "avant", "après", "pendant", "depuis",
+            "sur", "à", "auprès", "via",  # "écrit la préfecture sur son site", "a déclaré X à l'AFP"
         ) and not toks[k].quoted:
             k += 1
         out = toks[j:k]
@@ -665,6 +670,13 @@ class ArticleAnalysis:
                 inner = self._resolve(toks, np[k:], paragraph)
                 if inner is not None and inner.entity is not None:
                     return inner
+            elif first.lower in ("le", "la", "l'", "ce", "cette") and len(np) <= 2 \
+                    and head.lower in self.lex.noun_class("statement"):
+                # "précise le communiqué": the document of the organisation named last
+                org = next((h.entity for h in sorted(self.history, key=lambda x: -x.pos)
+                            if h.pos < start and h.entity is not None and h.entity.type == "ORG"), None)
+                if org is not None:
+                    return Mention(start, end, org)
         if first.lower in _INDEFINITE or any(t.lower in anon for t in np[:3]):
             return Mention(start, end, None, anonymous=True, gender=det_gender)
         if first.lower in ("les", "ces", "certains", "certaines") and head.lower not in orgs \
