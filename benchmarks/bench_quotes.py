@@ -63,7 +63,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dirs", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3, help="copies of each article")
-    ap.add_argument("--rounds", type=int, default=3, help="timed rounds; the fastest of each is kept")
+    ap.add_argument("--rounds", type=int, default=5, help="timed rounds; the fastest of each is kept")
     args = ap.parse_args()
     dirs = args.dirs or [d for d in DEFAULT_DIRS if d.exists()]
     articles = load_articles(dirs, args.repeat)

@@ -232,7 +232,8 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
                 pos = b
         segment = "".join(pieces) + segment[pos:]
     # "précise-t-elle", "a-t-il dit": the verb is a word of its own (same length, offsets kept)
-    segment = _INVERSION.sub(lambda m: " " * len(m.group()), segment)
+    if "-" in segment:
+        segment = _INVERSION.sub(lambda m: " " * len(m.group()), segment)
     # "selon X" / "Pour X," are read from the words: no parse for them alone
     if lex.cue_words().isdisjoint(_WORD.findall(segment.lower())):
         return False  # no speech-verb form, nothing to parse for
