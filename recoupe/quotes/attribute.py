@@ -142,7 +142,8 @@ class ArticleAnalysis:
             if t.quoted:
                 i += 1
                 continue
-            if t.lower in TITLES or t.lower.rstrip(".") in TITLES:
+            low = t.lower
+            if low in TITLES or (low[-1:] == "." and low.rstrip(".") in TITLES):
                 title = t.lower.rstrip(".") + ("." if t.lower == "m." else "")
                 j = i + 1
                 while j < n and _is_cap(toks[j]) and not toks[j].quoted:
