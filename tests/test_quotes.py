@@ -445,3 +445,15 @@ def test_organisation_speaks_through_its_statement_and_platform(nlp) -> None:  #
     assert [(q.kind, q.speaker, q.speaker_mention) for q in qs] == [
         ("direct", "préfecture du Nord", "le communiqué"),
         ("direct", "préfecture du Nord", "la préfecture du Nord")]
+
+
+def test_reported_clause_after_a_time_or_place_phrase(nlp) -> None:  # noqa: ANN001
+    text = ("Le ministre de l'Économie, Bruno Le Maire, a estimé mardi soir que la réforme était nécessaire.\n\n"
+            "Il a indiqué dans un communiqué que la dette devait baisser.\n\n"
+            "Selon lui, la croissance reviendra avant l'été.\n\n"
+            "Il a annoncé la fermeture du site que les salariés occupent depuis mardi.")
+    qs = indirect(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("la réforme était nécessaire", "Bruno Le Maire"),
+        ("la dette devait baisser", "Bruno Le Maire"),
+        ("la croissance reviendra avant l'été", "Bruno Le Maire")]

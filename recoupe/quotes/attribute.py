@@ -1196,6 +1196,8 @@ class ArticleAnalysis:
             ):
                 j += 1
                 steps += 1
+            if not (j < n and toks[j].lower in ("que", "qu'")):
+                j = self._completive_after(toks, self._verb_group_end(toks, t))
             if j < n and toks[j].lower in ("que", "qu'") and j + 1 < n:
                 self._add_indirect(toks, toks[j + 1].start, unit, t)
                 done = True
@@ -1244,6 +1246,11 @@ class ArticleAnalysis:
             if k >= n or toks[k].text != ",":
                 return
             m = self._resolve(toks, np, unit.paragraph)
+            if len(np) == 1 and np[0].lower in ("lui", "elle") and toks[first].lower != "pour":
+                # "Selon lui, …": the last person of that gender
+                g = "Masc" if np[0].lower == "lui" else "Fem"
+                h = self._recent(np[0].start, unit.paragraph, g, strong_only=False)
+                m = Mention(np[0].start, np[0].end, h.entity, gender=g) if h is not None and h.entity else None
             if m is None or m.guessed:
                 return
             if toks[first].lower == "pour" and not any(x.start in self.entity_at for x in np):
@@ -1257,6 +1264,19 @@ class ArticleAnalysis:
                         or c0.pos in ("NOUN", "ADJ", "VERB", "ADP") or c0.text in "«“\"":
                     return
                 self._emit_indirect(toks, c0.start, unit.end, unit, None, mention=m)
+
+    def _completive_after(self, toks: list[Tok], j: int) -> int:
+        """Index of the "que" opening a reported clause a few words after the verb group ("a estimé mardi
+        soir que", "a indiqué dans un communiqué que"), or len(toks): no other verb, punctuation or quotation
+        mark in between, and "que" a conjunction (not the relative of "la fermeture que …")."""
+        n = len(toks)
+        for k in range(j, min(n, j + 10)):
+            x = toks[k]
+            if x.quoted or x.text in ".;:!?«»“”\"()" or (x.pos in ("VERB", "AUX") and x.lower not in _AUX):
+                return n
+            if x.lower in ("que", "qu'"):
+                return k if x.pos == "SCONJ" else n
+        return n
 
     def spans_in(self, s: int, e: int) -> bool:
         """Does any mark span open inside [s, e)?"""
