@@ -457,3 +457,12 @@ def test_reported_clause_after_a_time_or_place_phrase(nlp) -> None:  # noqa: ANN
         ("la réforme était nécessaire", "Bruno Le Maire"),
         ("la dette devait baisser", "Bruno Le Maire"),
         ("la croissance reviendra avant l'été", "Bruno Le Maire")]
+
+
+def test_multi_word_and_opinion_verbs_report_a_clause(nlp) -> None:  # noqa: ANN001
+    text = ("Le président, Emmanuel Macron, a laissé entendre qu'il pourrait dissoudre l'Assemblée.\n\n"
+            "La Cour des comptes considère que la dette n'est pas maîtrisée.")
+    qs = indirect(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [
+        ("il pourrait dissoudre l'Assemblée", "Emmanuel Macron"),
+        ("la dette n'est pas maîtrisée", "Cour des comptes")]
