@@ -466,3 +466,13 @@ def test_multi_word_and_opinion_verbs_report_a_clause(nlp) -> None:  # noqa: ANN
     assert [(q.text, q.speaker) for q in qs] == [
         ("il pourrait dissoudre l'Assemblée", "Emmanuel Macron"),
         ("la dette n'est pas maîtrisée", "Cour des comptes")]
+
+
+def test_three_word_cue(nlp) -> None:  # noqa: ANN001
+    text = ("Le porte-parole du Kremlin, Dmitri Peskov, a mis en garde jeudi contre « toute ingérence ».\n\n"
+            "« Ce serait une erreur », met en garde l'économiste Thomas Piketty.\n\n"
+            "Le maire, Paul Dumas, a été mis en examen pour « favoritisme ».")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker, q.cue) for q in qs] == [
+        ("toute ingérence", "Dmitri Peskov", "a mis en garde"),
+        ("Ce serait une erreur", "Thomas Piketty", "met en garde")]

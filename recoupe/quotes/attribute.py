@@ -414,7 +414,7 @@ class ArticleAnalysis:
         back = [x.lower for x in toks[max(0, t.i - 3) : t.i]]
         if any(w in _ETRE for w in back[-2:]) and not any(w in ("se", "s'") for w in back):
             return False
-        if t.i + 1 < len(toks) and (t.lower, toks[t.i + 1].lower) in self.lex.multi:
+        if self._multi(toks, t) is not None:
             return True
         form = self.lex.lemma_of_form(t.lower)
         return form is not None and t.pos in ("VERB", "AUX", "", "NOUN", "ADJ") and not t.text[:1].isupper()
@@ -440,16 +440,20 @@ class ArticleAnalysis:
         prev = toks[t.i - 1]
         return prev.lower not in _DETS and prev.pos not in ("ADP", "DET", "ADJ") and prev.lower not in _PREPOSITIONS
 
+    def _multi(self, toks: list[Tok], t: Tok) -> tuple[str, int] | None:
+        """A multi-word cue starting at t ("fait savoir", "mis en garde"): its lemma and length."""
+        return self.lex.multi_cue([x.lower for x in toks[t.i : t.i + 3]], 0)
+
     def _speech_lemma(self, toks: list[Tok], t: Tok) -> str:
-        if t.i + 1 < len(toks) and (t.lower, toks[t.i + 1].lower) in self.lex.multi:
-            return self.lex.multi[(t.lower, toks[t.i + 1].lower)]
+        multi = self._multi(toks, t)
+        if multi is not None:
+            return multi[0]
         return self.lex.lemma_of_form(t.lower) or t.lower
 
     def _verb_group_end(self, toks: list[Tok], t: Tok) -> int:
-        """Index after the verb and its trailing pieces (inverted pronoun, second verb of a multi-word cue)."""
-        j = t.i + 1
-        if j < len(toks) and (t.lower, toks[j].lower) in self.lex.multi:
-            j += 1
+        """Index after the verb and its trailing pieces (inverted pronoun, other words of a multi-word cue)."""
+        multi = self._multi(toks, t)
+        j = t.i + (multi[1] if multi is not None else 1)
         while j < len(toks) and toks[j].lower in ("-t", "-il", "-elle", "-on", "-t-il", "-t-elle", "-ils"):
             j += 1
         return j
@@ -906,7 +910,7 @@ class ArticleAnalysis:
         outside = [x for x in toks[:i] if not x.quoted and x.text.strip()]
         if outside and in_prepositional_phrase(
                 [x.lower for x in outside],
-                noun_before=_noun_before_preposition(outside)):
+                noun_before=_noun_before_preposition(outside, self.lex)):
             return None
         seen: set[int] = set()
         cur = t
@@ -1192,7 +1196,7 @@ class ArticleAnalysis:
             steps = 0
             while j < n and steps < 5 and toks[j].lower not in ("que", "qu'") and (
                 toks[j].text == "," or toks[j].pos in ("ADV", "VERB") or toks[j].lower in _ADVERBS_IN_CUE
-                or toks[j].lower in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+                or toks[j].lower in _TIME_NOUNS
             ):
                 j += 1
                 steps += 1
@@ -1356,6 +1360,7 @@ def _is_cap_text(text: str) -> bool:
     return bool(w) and w[0].isupper() and (w.replace("-", "").replace("'", "").replace("’", "").isalpha())
 
 
+_TIME_NOUNS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi après-midi nuit".split())
 # prepositions that open an adverbial phrase (place, time, circumstance), never a speech verb's words
 _ADVERBIAL_PREPOSITIONS = frozenset(
     "dans sous devant derrière chez parmi pendant après avant depuis malgré hors vers envers entre face lors".split()
@@ -1381,12 +1386,16 @@ def in_prepositional_phrase(before: list[str], noun_before: bool) -> bool:
     return before[k] in _ARGUMENT_PREPOSITIONS and k > 0 and noun_before
 
 
-def _noun_before_preposition(outside: list[Tok]) -> bool:
-    """Is the word before the last preposition (determiners skipped) a noun, by the parse?"""
+def _noun_before_preposition(outside: list[Tok], lex: Lexicon) -> bool:
+    """Is the word before the last preposition (determiners skipped) a noun, by the parse, and not the end
+    of a multi-word cue ("a mis en garde contre « … »")?"""
     k = len(outside) - 1
     while k >= 0 and outside[k].lower in _DETS:
         k -= 1
-    return k > 0 and outside[k - 1].pos in ("NOUN", "PROPN")
+    if k <= 0 or outside[k - 1].pos not in ("NOUN", "PROPN") or outside[k - 1].lower in _TIME_NOUNS:
+        return False
+    low = [t.lower for t in outside]
+    return not any((cue := lex.multi_cue(low, s)) is not None and s + cue[1] == k for s in (k - 3, k - 2) if s >= 0)
 
 
 def _article_elision(seq: list[Tok], n: int) -> bool:

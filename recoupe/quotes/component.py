@@ -241,7 +241,7 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
     ws = [m.group().lower() for m in found]
     forms = lex.forms
     for n, w in enumerate(ws):
-        if not (w in forms or (n + 1 < len(ws) and (w, ws[n + 1]) in lex.multi)):
+        if not (w in forms or lex.multi_cue(ws, n) is not None):
             continue
         # a quotation it may govern, a reported clause ("a indiqué que"), a postposed cue
         # ("…, a précisé X") or "l'a annoncé"

@@ -222,7 +222,8 @@ def _next_incise(view: str, pos: int, end: int, lex: Lexicon) -> tuple[int, int,
 
 
 def _multi_first(word: str, m: re.Match[str], lex: Lexicon) -> bool:
-    return any(word.lower() == a for a, _ in lex.multi)
+    low = word.lower()
+    return any(low == a for a, _ in lex.multi) or any(low == a for a, _, _ in lex.multi3)
 
 
 def _subject_follows(view: str, i: int, end: int) -> bool:

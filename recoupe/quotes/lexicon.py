@@ -17,14 +17,23 @@ class Lexicon:
     que_lemmas: set[str] = field(default_factory=set)
     forms: dict[str, str] = field(default_factory=dict)
     multi: dict[tuple[str, str], str] = field(default_factory=dict)
+    multi3: dict[tuple[str, str, str], str] = field(default_factory=dict)
     nouns: dict[str, set[str]] = field(default_factory=dict)
     _cue_words: frozenset[str] | None = None
 
     def cue_words(self) -> frozenset[str]:
         """Speech-verb forms and first words of multi-word cues (computed once the lexicon is built)."""
         if self._cue_words is None:
-            self._cue_words = frozenset(self.forms) | {a for a, _ in self.multi}
+            self._cue_words = frozenset(self.forms) | {a for a, _ in self.multi} | {a for a, _, _ in self.multi3}
         return self._cue_words
+
+    def multi_cue(self, words: list[str], i: int) -> tuple[str, int] | None:
+        """The lemma and length of a multi-word cue starting at words[i] ("fait savoir", "mis en garde")."""
+        if i + 2 < len(words) and (key3 := (words[i], words[i + 1], words[i + 2])) in self.multi3:
+            return self.multi3[key3], 3
+        if i + 1 < len(words) and (key := (words[i], words[i + 1])) in self.multi:
+            return self.multi[key], 2
+        return None
 
     def is_speech_lemma(self, lemma: str) -> bool:
         """Is `lemma` (lower case) a speech verb?"""
@@ -63,11 +72,12 @@ def parse_lexicon(verbs_text: str, nouns_text: str) -> Lexicon:
         takes_que = "+que" in extra
         extra = [w for w in extra if not w.startswith("+")]
         if "_" in lemma:
-            parts = lemma.split("_")
-            lex.multi[(parts[0], parts[1])] = lemma.replace("_", " ")
-            for form in extra:
+            for form in [lemma, *extra]:
                 f = form.split("_")
-                lex.multi[(f[0], f[1])] = lemma.replace("_", " ")
+                if len(f) == 3:
+                    lex.multi3[(f[0], f[1], f[2])] = lemma.replace("_", " ")
+                else:
+                    lex.multi[(f[0], f[1])] = lemma.replace("_", " ")
             if takes_que:
                 lex.que_lemmas.add(lemma.replace("_", " "))
             continue
