@@ -476,3 +476,12 @@ def test_three_word_cue(nlp) -> None:  # noqa: ANN001
     assert [(q.text, q.speaker, q.cue) for q in qs] == [
         ("toute ingérence", "Dmitri Peskov", "a mis en garde"),
         ("Ce serait une erreur", "Thomas Piketty", "met en garde")]
+
+
+def test_faire_cues_and_the_whole_cue_of_indirect_speech(nlp) -> None:  # noqa: ANN001
+    text = ("Le maire, Paul Dumas, a fait remarquer que la commune n'avait pas été consultée.\n\n"
+            "La CGT a fait part de sa « profonde colère » après l'annonce.")
+    qs = run(nlp, text)
+    assert [(q.kind, q.text, q.speaker, q.cue) for q in qs] == [
+        ("indirect", "la commune n'avait pas été consultée", "Paul Dumas", "fait remarquer"),
+        ("direct", "profonde colère", "CGT", "a fait part")]

@@ -1310,7 +1310,11 @@ class ArticleAnalysis:
             vt = verb_toks or toks
             subj = self._subject_of(vt, verb, postposed)
             mention = self._resolve(vt, subj, unit.paragraph) if subj else None
-        cue = (verb.start, verb.end) if verb is not None else None
+        cue = None
+        if verb is not None:
+            vt = verb_toks or toks
+            last = vt[self._verb_group_end(vt, verb) - 1] if verb.i < len(vt) and vt[verb.i] is verb else verb
+            cue = (verb.start, last.end)  # "fait savoir", "précise-t-elle"
         self.found.append(Found("indirect", start, end, unit.paragraph, cue, mention))
 
 
