@@ -485,3 +485,8 @@ def test_faire_cues_and_the_whole_cue_of_indirect_speech(nlp) -> None:  # noqa: 
     assert [(q.kind, q.text, q.speaker, q.cue) for q in qs] == [
         ("indirect", "la commune n'avait pas été consultée", "Paul Dumas", "fait remarquer"),
         ("direct", "profonde colère", "CGT", "a fait part")]
+
+
+def test_quotation_opening_a_paragraph_before_a_role_and_name(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, "« Je suis fier de mon équipe. » L'entraîneur Didier Deschamps ne cachait pas sa joie."))
+    assert [(q.text, q.speaker) for q in qs] == [("Je suis fier de mon équipe.", "Didier Deschamps")]

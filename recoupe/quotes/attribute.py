@@ -1102,12 +1102,19 @@ class ArticleAnalysis:
         if u_index > 0 and self.units[u_index - 1].paragraph == unit.paragraph:
             return None
         toks = self.toks[u_index + 1]
-        k = 0
+        c = 0
+        if toks and toks[0].lower in _DETS:
+            # "L'entraîneur Didier Deschamps ne cachait pas sa joie": a role before the name
+            c = 1
+            while c < min(len(toks), 5) and not _is_cap(toks[c]) and toks[c].text.isalpha() \
+                    and self.lex.lemma_of_form(toks[c].lower) is None and toks[c].lower not in _AUX:
+                c += 1
+        k = c
         while k < len(toks) and (_is_cap(toks[k]) or toks[k].lower in TITLES) and toks[k].lower not in _NOT_NAME:
             k += 1
-        if k == 0:
+        if k == c:
             return None
-        e = self.entity_at.get(toks[0].start) or self.entity_at.get(toks[k - 1].start)
+        e = self.entity_at.get(toks[c].start) or self.entity_at.get(toks[k - 1].start)
         if e is None or e.type != "PER":
             return None
         return Mention(sp.open_pos, sp.open_pos, e, gender=e.gender)
