@@ -423,12 +423,15 @@ def test_postposed_cue_with_an_inverted_pronoun_reports_the_clause(nlp) -> None:
 def test_comme_clause_names_the_source(nlp) -> None:  # noqa: ANN001
     text = ("Comme le rappelle l'économiste Thomas Piketty, « les inégalités se creusent ».\n\n"
             "La ministre Agnès Firmin était à Lyon mardi. Comme elle l'a rappelé, « rien n'est décidé ».\n\n"
-            "Le texte, comme l'a souligné le Conseil d'État, « pose de sérieuses difficultés ».")
+            "Le texte, comme l'a souligné le Conseil d'État, « pose de sérieuses difficultés ».\n\n"
+            "Le ministre de l'Économie, Bruno Le Maire, était à Lyon. Comme le ministre l'a rappelé, « rien ne "
+            "presse ».")
     qs = run(nlp, text)
     assert [(q.kind, q.text, q.speaker, q.cue) for q in qs] == [
         ("direct", "les inégalités se creusent", "Thomas Piketty", "Comme le rappelle"),
         ("direct", "rien n'est décidé", "Agnès Firmin", "Comme elle l'a rappelé"),
-        ("direct", "pose de sérieuses difficultés", "Conseil d'État", "comme l'a souligné")]
+        ("direct", "pose de sérieuses difficultés", "Conseil d'État", "comme l'a souligné"),
+        ("direct", "rien ne presse", "Bruno Le Maire", "Comme le ministre l'a rappelé")]
 
 
 def test_a_lone_capital_before_a_name_is_not_part_of_it(nlp) -> None:  # noqa: ANN001

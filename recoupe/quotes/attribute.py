@@ -1005,18 +1005,38 @@ class ArticleAnalysis:
         n = len(toks)
         j = comme.i + 1
         pronoun: Tok | None = None
-        while j < n and not toks[j].quoted and (toks[j].lower in ("le", "l'") or toks[j].lower in _CLITICS
-                                                 or toks[j].lower in _AUX or toks[j].lower in _PRONOUNS):
+
+        def verbal(x: Tok) -> bool:
+            return x.lower in _CLITICS or x.lower in _AUX or self.lex.lemma_of_form(x.lower) is not None
+
+        noun_phrase = j + 1 < n and toks[j].lower in _DETS and not verbal(toks[j + 1])
+        while not noun_phrase and j < n and not toks[j].quoted and (
+                toks[j].lower in ("le", "l'") or toks[j].lower in _CLITICS or toks[j].lower in _AUX
+                or toks[j].lower in _PRONOUNS):
             if toks[j].lower in _PRONOUNS:
                 pronoun = toks[j]
             j += 1
+        before: list[Tok] = []
+        if noun_phrase:
+            # "comme le ministre l'a rappelé, « … »": a subject before the verb
+            k = j
+            while k < min(n, j + 6) and not toks[k].quoted and toks[k].text not in ",.;:" \
+                    and toks[k].lower not in _CLITICS and toks[k].lower not in _AUX \
+                    and self.lex.lemma_of_form(toks[k].lower) is None:
+                k += 1
+            if k > j + 1:
+                before = toks[j:k]
+                j = k
+                while j < n and (toks[j].lower in _CLITICS or toks[j].lower in _AUX):
+                    j += 1
         if j >= n or toks[j].quoted or self.lex.lemma_of_form(toks[j].lower) is None:
             return None
         v = toks[j]
         end = self._verb_group_end(toks, v)
         pronoun = next((x for x in toks[v.i + 1 : end] if x.lower in _PRONOUNS), pronoun)
-        subj = [pronoun] if pronoun is not None else self._np_after(toks, end)
-        if not subj or (pronoun is None and (subj[-1].i + 1 >= n or toks[subj[-1].i + 1].text != ",")):
+        subj = [pronoun] if pronoun is not None else (before or self._np_after(toks, end))
+        if not subj or (pronoun is None and not before
+                        and (subj[-1].i + 1 >= n or toks[subj[-1].i + 1].text != ",")):
             return None
         m = self._resolve(toks, subj, unit.paragraph)
         if m is None or m.guessed or (m.entity is None and not m.anonymous):
