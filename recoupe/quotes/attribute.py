@@ -986,11 +986,9 @@ class ArticleAnalysis:
                     continue
                 cue = (t.start, toks[after - 1].end)
                 if len(np) == 1 and np[0].lower in ("lui", "elle"):
-                    # "selon lui": the last person of that gender
-                    g = "Masc" if np[0].lower == "lui" else "Fem"
-                    h = self._recent(np[0].start, unit.paragraph, g, strong_only=False)
-                    if h is not None and h.entity is not None:
-                        return _Attribution(cue, Mention(np[0].start, np[0].end, h.entity, gender=g))
+                    him = self._stressed_pronoun(np[0], unit)
+                    if him is not None:
+                        return _Attribution(cue, him)
                     continue
                 m = self._resolve(toks, np, unit.paragraph)
                 if m is None or m.guessed or (m.entity is None and not m.anonymous):
@@ -1042,6 +1040,14 @@ class ArticleAnalysis:
         if m is None or m.guessed or (m.entity is None and not m.anonymous):
             return None
         return _Attribution((comme.start, toks[end - 1].end), m)
+
+    def _stressed_pronoun(self, pronoun: Tok, unit: Unit) -> Mention | None:
+        """"selon lui", "d'après elle": the last person of that gender."""
+        g = "Masc" if pronoun.lower == "lui" else "Fem"
+        h = self._recent(pronoun.start, unit.paragraph, g, strong_only=False)
+        if h is None or h.entity is None:
+            return None
+        return Mention(pronoun.start, pronoun.end, h.entity, gender=g)
 
     def _np_after_prep(self, toks: list[Tok], j: int) -> list[Tok] | None:
         """Noun phrase after "selon"/"pour", with its appositions ("son président, Thierry Vannier,")."""
@@ -1278,10 +1284,7 @@ class ArticleAnalysis:
                 return
             m = self._resolve(toks, np, unit.paragraph)
             if len(np) == 1 and np[0].lower in ("lui", "elle") and toks[first].lower != "pour":
-                # "Selon lui, …": the last person of that gender
-                g = "Masc" if np[0].lower == "lui" else "Fem"
-                h = self._recent(np[0].start, unit.paragraph, g, strong_only=False)
-                m = Mention(np[0].start, np[0].end, h.entity, gender=g) if h is not None and h.entity else None
+                m = self._stressed_pronoun(np[0], unit)
             if m is None or m.guessed:
                 return
             if toks[first].lower == "pour" and not any(x.start in self.entity_at for x in np):
