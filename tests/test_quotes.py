@@ -493,3 +493,10 @@ def test_faire_cues_and_the_whole_cue_of_indirect_speech(nlp) -> None:  # noqa: 
 def test_quotation_opening_a_paragraph_before_a_role_and_name(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, "« Je suis fier de mon équipe. » L'entraîneur Didier Deschamps ne cachait pas sa joie."))
     assert [(q.text, q.speaker) for q in qs] == [("Je suis fier de mon équipe.", "Didier Deschamps")]
+
+
+def test_naming_verb_and_passive_agent(nlp) -> None:  # noqa: ANN001
+    text = ("Emmanuel Macron défend ce qu'il appelle « la France d'après ».\n\n"
+            "La réforme, qualifiée de « brutale » par la CGT, sera votée mardi.")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [("brutale", "CGT", "la CGT")]

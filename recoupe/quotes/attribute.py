@@ -490,6 +490,10 @@ class ArticleAnalysis:
 
     def _subject_of(self, toks: list[Tok], v: Tok, postposed: bool = False) -> list[Tok] | None:
         """Tokens of the subject of speech verb v (parse first, then word order)."""
+        # "qualifiée de « brutale » par l'opposition": a passive participle's agent is the speaker
+        agent = next((c for c in toks if c.head == v.i and c.dep == "obl:agent" and c.i != v.i), None)
+        if agent is not None:
+            return _np(toks, agent)
         end = self._verb_group_end(toks, v)
         for t in toks[v.i + 1 : end]:
             if t.lower in _PRONOUNS:
