@@ -500,3 +500,10 @@ def test_naming_verb_and_passive_agent(nlp) -> None:  # noqa: ANN001
             "La réforme, qualifiée de « brutale » par la CGT, sera votée mardi.")
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [("brutale", "CGT", "la CGT")]
+
+
+def test_stressed_word_inside_a_verb_group_is_not_a_quotation(nlp) -> None:  # noqa: ANN001
+    text = ("Le député Paul Martin a « juste » demandé des explications au ministre.\n\n"
+            "Le maire, Jean Dupont, s'est dit « soulagé » mardi.")
+    qs = direct(run(nlp, text))
+    assert [(q.text, q.speaker) for q in qs] == [("soulagé", "Jean Dupont")]

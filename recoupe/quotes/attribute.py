@@ -795,6 +795,9 @@ class ArticleAnalysis:
             if cue is not None:
                 att = self._attribution_from(toks, cue[0], cue[1], cue[2], unit.paragraph, postposed=True)
         prev_sig = [t for t in before if t.text.strip()]
+        if prev_sig and prev_sig[-1].lower in _AUX | {"sont"} and after and len(words(content)) <= 2 \
+                and _PARTICIPLE_END.search(after[0].lower) and after[0].text.isalpha():
+            return False, None  # "a « juste » demandé": a stressed word inside a verb group
         standalone = (not prev_sig or prev_sig[-1].text in (":", "«", "“", '"')
                       or prev_sig[-1].quoted or not sp.closed)
         if att is None and prev_sig and prev_sig[-1].text == ":":
