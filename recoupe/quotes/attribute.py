@@ -26,6 +26,7 @@ _DET_GENDER = {
     "cet": "Masc", "du": "Masc", "au": "Masc",
 }
 _DETS = frozenset("le la les l' un une des du au aux ce cet cette ces son sa ses leur leurs notre votre".split())
+_DETS_OR_PLACE = _DETS | {"à", "en", "aux"}
 _INDEFINITE = frozenset("un une des plusieurs certains certaines quelques".split())
 _NOT_NAME = frozenset(STOP_WORDS) | {"selon", "mais", "et", "or", "donc", "pour", "dans", "après", "avant"}
 _ADVERBS_IN_CUE = frozenset(
@@ -181,7 +182,7 @@ class ArticleAnalysis:
         org_noun = self._org_noun_before(toks, i)
         # "l'Olympique Lauzargues", "des Conserveries Maubert": organisations; "à Saint-Denis": places;
         # "menée par Sylvie Roumagnac", "les joueurs de Yannick Dambreville": people
-        after_det = prev is not None and prev.lower in _DETS | {"à", "en", "aux"}
+        after_det = prev is not None and prev.lower in _DETS_OR_PLACE
         name = self.text[toks[i].start : toks[j - 1].end]
         if org_noun is not None or (after_det and j - i >= 2):
             if org_noun is None and prev is not None and prev.lower in {"de", "d'", "à", "en"}:
@@ -230,6 +231,8 @@ class ArticleAnalysis:
             self._mark(toks, i, j, e4, unit)
 
     def _acronyms(self, toks: list[Tok], unit: Unit) -> None:
+        if "(" not in self.text[unit.start : unit.end]:
+            return
         for m in re.finditer(r"\(([A-Z][A-Z0-9]{1,9})\)", self.text[unit.start : unit.end]):
             acr = m.group(1)
             open_pos = unit.start + m.start()

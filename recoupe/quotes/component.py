@@ -114,17 +114,24 @@ def plain_tokens(view: str, start: int, end: int, quoted: Callable[[int], bool] 
     if not isinstance(quoted, _Quoted):
         return [Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, quoted(s))
                 for n, m in enumerate(found) for w, s in ((m.group(), m.start()),)]
-    # offsets only grow: walk the sorted ranges alongside instead of bisecting for each token
+    # offsets only grow: walk the sorted ranges alongside instead of bisecting for each token; no rule
+    # reads quoted words past the first of their range, so one token stands for each quoted range
     bounds, starts = quoted.parts, quoted.starts
     k = bisect_right(starts, start) - 1
     last = len(starts) - 1
-    out = []
-    for n, m in enumerate(found):
+    out: list[Tok] = []
+    emitted = -1  # the quoted range whose first token is out
+    for m in found:
         s = m.start()
         while k < last and starts[k + 1] <= s:
             k += 1
+        inside = k >= 0 and s < bounds[k][1]
+        if inside:
+            if emitted == k:
+                continue
+            emitted = k
         w = m.group()
-        out.append(Tok(n, w, w.lower(), "", "", "", -1, s, m.end(), None, k >= 0 and s < bounds[k][1]))
+        out.append(Tok(len(out), w, w.lower(), "", "", "", -1, s, m.end(), None, inside))
     return out
 
 
