@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -52,7 +54,15 @@ def _error(status: int, message: str) -> JSONResponse:
 def create_app(db: str | Path | Recoupe) -> FastAPI:
     """The FastAPI app serving the JSON API under /api and the web UI at /, over one database."""
     rq = db if isinstance(db, Recoupe) else open_db(db)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if rq is not db:
+            rq.close()  # the app opened it: its worker threads' cursors go with it
+
     app = FastAPI(
+        lifespan=lifespan,
         title="recoupe",
         summary="Who said what, reported by whom, and when: corroborated quotations from news articles.",
         version="0.1.0",

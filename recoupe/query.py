@@ -7,10 +7,12 @@ normalised form (`search_key`: no case, accents or typography), through the `quo
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import threading
 import unicodedata
+import weakref
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -218,6 +220,10 @@ class Recoupe:
         self._con = con
         self._owns = owns
         self._local = threading.local()
+        self._cursors: list[Any] = []  # every thread's cursor, closed with this object
+        self._lock = threading.Lock()
+        self._closed = False
+        _OPEN.add(self)
         version = self._one("SELECT max(version) FROM schema_version") if self._has_table("schema_version") else None
         if version is None or version < CORROBORATION_SCHEMA:
             raise QueryError(
@@ -230,9 +236,17 @@ class Recoupe:
 
     # -- plumbing -------------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the database if this object opened it."""
+        """Close the cursors opened by this object's threads, and the database if this object opened it."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cursors, self._cursors = self._cursors, []
+        for cur in cursors:
+            cur.close()
         if self._owns:
             self._con.close()
+        _OPEN.discard(self)
 
     def __enter__(self) -> Recoupe:
         return self
@@ -242,9 +256,15 @@ class Recoupe:
 
     def _cursor(self) -> Any:
         # one cursor per thread: a DuckDB connection must not be shared by concurrent threads
+        if self._closed:
+            raise QueryError("this recoupe database was closed")
         cur = getattr(self._local, "cur", None)
         if cur is None:
-            cur = self._local.cur = self._con.cursor()
+            with self._lock:
+                if self._closed:
+                    raise QueryError("this recoupe database was closed")
+                cur = self._local.cur = self._con.cursor()
+                self._cursors.append(cur)
         return cur
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -704,6 +724,17 @@ def _segments(text: str, start: int, end: int, spans: list[dict[str, Any]]) -> l
     if pos < end:
         out.append(TextSegment(text[pos:end]))
     return out
+
+
+# DuckDB aborts the process when a connection made in another thread (a web server's worker, where
+# cursors live) is still open while the interpreter shuts down: close what is left before that
+_OPEN: weakref.WeakSet[Recoupe] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for db in list(_OPEN):
+        db.close()
 
 
 def open(db_path: str | Path) -> Recoupe:  # noqa: A001 (the public name is recoupe.open)

@@ -111,3 +111,22 @@ def test_open_is_read_only_and_explains_missing_or_old_databases(gold_seeds_db: 
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
     with pytest.raises(QueryError, match="recoupe analyze"):
         recoupe.open(tmp_path / "empty.duckdb")
+
+
+def test_close_closes_the_cursors_of_other_threads(gold_seeds_db: Path) -> None:
+    import threading
+
+    from recoupe.query import QueryError
+    from recoupe.query import open as open_db
+
+    db = open_db(gold_seeds_db)
+    before = len(db._cursors)
+    seen: list[object] = []
+    t = threading.Thread(target=lambda: seen.append(db.stories()))
+    t.start()
+    t.join()
+    assert seen and len(db._cursors) == before + 1
+    db.close()
+    assert db._cursors == []
+    with pytest.raises(QueryError, match="closed"):
+        db.stories()
