@@ -507,3 +507,13 @@ def test_stressed_word_inside_a_verb_group_is_not_a_quotation(nlp) -> None:  # n
             "Le maire, Jean Dupont, s'est dit « soulagé » mardi.")
     qs = direct(run(nlp, text))
     assert [(q.text, q.speaker) for q in qs] == [("soulagé", "Jean Dupont")]
+
+
+def test_articles_without_marks_or_cues_are_skipped_but_source_openings_are_read(nlp) -> None:  # noqa: ANN001
+    silent = clean_article(RawDocument(file="s.txt", source_path="s.txt",
+                                       text="Le conseil municipal a voté le budget mardi soir, à l'unanimité."))
+    source = clean_article(RawDocument(file="p.txt", source_path="p.txt",
+                                       text="Pour la CGT, cette réforme est profondément injuste."))
+    qs = find_quotes([silent, source], nlp)
+    assert [(q.file, q.kind, q.text, q.speaker) for q in qs] == [
+        ("p.txt", "indirect", "cette réforme est profondément injuste", "CGT")]

@@ -22,7 +22,8 @@ from recoupe.quotes.lexicon import Lexicon, load_lexicon
 
 _PLACEHOLDER = "cela"
 _TAIL_WORDS = 12
-_SOURCE_WORDS = re.compile(r"\b(?:selon|d'après)\b|^\W*pour\b", re.IGNORECASE)
+# how a sentence opens when its words alone can report speech ("Selon X, …", "D'après X, …", "Pour X, …")
+_SOURCE_OPENING_WORD = re.compile(r"\W*(?:selon|d'|d’|pour)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
 # "…, a précisé" / "…, précise" / "l'a annoncé" just before a speech-verb form
 _CUE_BEFORE = re.compile(
@@ -545,7 +546,9 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 25
                 packed.add(pos, text)
             packed.units[n] = (c0, packed.length)
             prev = u.end
-        prepared.append((art, spans, units, parts, flags, packed))
+        # no quotation mark, nothing to parse and no sentence opening on a source: no rule can fire
+        silent = not spans and not packed.units and not any(_SOURCE_OPENING_WORD.match(view, u.start) for u in units)
+        prepared.append((art, spans, units, parts, flags, packed, silent))
         if not packed.units:
             continue  # nothing to parse
         # each parsed sentence is its own sentence for the parser: no arc crosses a unit boundary
@@ -561,7 +564,9 @@ def find_quotes(articles: Sequence[Article], nlp: Language, batch_size: int = 25
     with nlp.select_pipes(disable=skip):
         docs = iter(list(nlp.pipe(texts, batch_size=batch_size)))
     out: list[Quote] = []
-    for art, spans, units, parts, flags, packed in prepared:
+    for art, spans, units, parts, flags, packed, silent in prepared:
+        if silent:
+            continue
         parsed = next(docs) if packed.units else None
         rows = _doc_rows(parsed) if parsed is not None else None
         quoted = _Quoted(parts)
