@@ -517,3 +517,13 @@ def test_articles_without_marks_or_cues_are_skipped_but_source_openings_are_read
     qs = find_quotes([silent, source], nlp)
     assert [(q.file, q.kind, q.text, q.speaker) for q in qs] == [
         ("p.txt", "indirect", "cette réforme est profondément injuste", "CGT")]
+
+
+def test_names_with_a_particle(nlp) -> None:  # noqa: ANN001
+    text = ("Interrogé par Le Monde, le député Charles de Courson estime que « le texte est mal ficelé ». "
+            "« Nous voterons contre », a ajouté M. de Courson.\n\n"
+            "« Je ne regrette rien », a déclaré Valéry Giscard d'Estaing.\n\n"
+            "« Nous voterons pour », a déclaré Jean-Luc Mélenchon de La France insoumise.")
+    qs = direct(run(nlp, text))
+    assert [q.speaker for q in qs] == ["Charles de Courson", "Charles de Courson", "Valéry Giscard d'Estaing",
+                                       "Jean-Luc Mélenchon"]

@@ -149,6 +149,7 @@ class ArticleAnalysis:
                 j = i + 1
                 while j < n and _is_cap(toks[j]) and not toks[j].quoted:
                     j += 1
+                j = _after_particles(toks, j)  # "M. de Courson"
                 if j > i + 1:
                     name = self.text[toks[i + 1].start : toks[j - 1].end]
                     gender = TITLES.get(t.lower, TITLES.get(title))
@@ -169,9 +170,19 @@ class ArticleAnalysis:
             j = i + 1
             while j < n and _is_cap(toks[j]) and not toks[j].quoted:
                 j += 1
+            j = self._particle_name_end(toks, i, j)
             self._name_run(toks, i, j, unit)
             i = j
         self._acronyms(toks, unit)
+
+    def _particle_name_end(self, toks: list[Tok], i: int, j: int) -> int:
+        """End of a person's name that goes on over a particle ("Charles de Courson", "Valéry Giscard
+        d'Estaing"); not after a determiner or an organisation noun ("la Banque de France")."""
+        prev = toks[i - 1] if i > 0 else None
+        if (prev is not None and prev.lower in _DETS_OR_PLACE) or toks[i].lower in self.lex.noun_class("organisation") \
+                or self._org_noun_before(toks, i) is not None:
+            return j
+        return _after_particles(toks, j)
 
     def _name_run(self, toks: list[Tok], i: int, j: int, unit: Unit) -> None:
         # "le PDG Pierre Durand", "sur X Jordan Bardella": an acronym or a lone capital (an initial has its
@@ -1440,6 +1451,18 @@ def _noun_before_preposition(outside: list[Tok], lex: Lexicon) -> bool:
         return False
     low = [t.lower for t in outside]
     return not any((cue := lex.multi_cue(low, s)) is not None and s + cue[1] == k for s in (k - 3, k - 2) if s >= 0)
+
+
+def _after_particles(toks: list[Tok], j: int) -> int:
+    """Index after "de X" / "d'X" particles that continue a name ending at j ("de Courson", "d'Estaing");
+    not "de La France insoumise" nor "du Parti socialiste"."""
+    n = len(toks)
+    while j + 1 < n and toks[j].lower in ("de", "d'") and not toks[j].quoted and _is_cap(toks[j + 1]) \
+            and not toks[j + 1].quoted and toks[j + 1].lower not in _NOT_NAME:
+        j += 2
+        while j < n and _is_cap(toks[j]) and not toks[j].quoted:
+            j += 1
+    return j
 
 
 def _article_elision(seq: list[Tok], n: int) -> bool:
