@@ -527,3 +527,8 @@ def test_names_with_a_particle(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, text))
     assert [q.speaker for q in qs] == ["Charles de Courson", "Charles de Courson", "Valéry Giscard d'Estaing",
                                        "Jean-Luc Mélenchon"]
+
+
+def test_colon_after_an_idiom_goes_to_the_sentence_subject(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, "La sénatrice Nathalie Goulet n'a pas mâché ses mots : « C'est un scandale d'État. »"))
+    assert [(q.text, q.speaker) for q in qs] == [("C'est un scandale d'État.", "Nathalie Goulet")]

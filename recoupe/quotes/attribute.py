@@ -892,7 +892,8 @@ class ArticleAnalysis:
                 continue
             k = 1
             while k < len(seg) and (_is_cap(seg[k]) or seg[k].lower in _DETS or seg[k].pos in ("NOUN", "ADJ", "PROPN")
-                                    or seg[k].lower in ("de", "d'", "du", "des")):
+                                    or seg[k].lower in ("de", "d'", "du", "des")
+                                    or not seg[k].pos and self._plain_noun_word(seg[k])):
                 k += 1
             m = self._resolve(toks, seg[:k], unit.paragraph)
             if m is not None and m.entity is not None and not m.guessed:
@@ -900,6 +901,12 @@ class ArticleAnalysis:
                 return _Attribution((rest[0].start, rest[-1].end) if rest else None, m)
             break
         return None
+
+    def _plain_noun_word(self, t: Tok) -> bool:
+        """Without a parse: a lower-case word that may belong to a subject ("La sénatrice X n'a pas …"),
+        not an auxiliary, a clitic, a negation or a speech-verb form."""
+        return t.text.isalpha() and t.text.islower() and t.lower not in _AUX and t.lower not in _CLITICS \
+            and t.lower not in ("ne", "pas") and self.lex.lemma_of_form(t.lower) is None
 
     def _adjacent_cue(self, toks: list[Tok], before: list[Tok], unit: Unit) -> _Attribution | None:
         """A speech verb a few words before the marks, with its subject before it ("X a salué « … »",
