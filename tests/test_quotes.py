@@ -532,3 +532,9 @@ def test_names_with_a_particle(nlp) -> None:  # noqa: ANN001
 def test_colon_after_an_idiom_goes_to_the_sentence_subject(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, "La sénatrice Nathalie Goulet n'a pas mâché ses mots : « C'est un scandale d'État. »"))
     assert [(q.text, q.speaker) for q in qs] == [("C'est un scandale d'État.", "Nathalie Goulet")]
+
+
+def test_selon_qui_goes_to_the_antecedent(nlp) -> None:  # noqa: ANN001
+    qs = direct(run(nlp, "Le ministre Éric Lombard, selon qui « la dette est un danger », a présenté le budget."))
+    assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [
+        ("la dette est un danger", "Éric Lombard", "Éric Lombard")]

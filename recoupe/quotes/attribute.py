@@ -1013,6 +1013,15 @@ class ArticleAnalysis:
                 if not np:
                     continue
                 cue = (t.start, toks[after - 1].end)
+                if np[0].lower == "qui" and t.i >= 2 and toks[t.i - 1].text == ",":
+                    # "Le ministre X, selon qui « … »": the relative's antecedent
+                    e = self.entity_at.get(toks[t.i - 2].start)
+                    if e is not None:
+                        k = t.i - 2
+                        while k > 0 and self.entity_at.get(toks[k - 1].start) is e:
+                            k -= 1
+                        return _Attribution(cue, Mention(toks[k].start, toks[t.i - 2].end, e, gender=e.gender))
+                    continue
                 if len(np) == 1 and np[0].lower in ("lui", "elle"):
                     him = self._stressed_pronoun(np[0], unit)
                     if him is not None:
