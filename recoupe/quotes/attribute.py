@@ -178,6 +178,8 @@ class ArticleAnalysis:
     def _particle_name_end(self, toks: list[Tok], i: int, j: int) -> int:
         """End of a person's name that goes on over a particle ("Charles de Courson", "Valéry Giscard
         d'Estaing"); not after a determiner or an organisation noun ("la Banque de France")."""
+        if j >= len(toks) or toks[j].lower not in ("de", "d'"):
+            return j
         prev = toks[i - 1] if i > 0 else None
         if (prev is not None and prev.lower in _DETS_OR_PLACE) or toks[i].lower in self.lex.noun_class("organisation") \
                 or self._org_noun_before(toks, i) is not None:
