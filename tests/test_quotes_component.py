@@ -50,3 +50,18 @@ def test_docs_example_runs(nlp_full_quotes, capsys) -> None:  # noqa: ANN001
     exec(compile(source, "docs/quotes.md", "exec"), {"__nlp__": nlp_full_quotes})  # noqa: S102
     expected = [line[2:] for line in source.splitlines() if line.startswith("# ") and "direct" in line]
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_masked_opening_phrases_give_the_full_parse_result(nlp_full_quotes, nlp) -> None:  # noqa: ANN001
+    text = ("Dans un communiqué publié mardi, la direction des Forges de Valmont a indiqué que l'usine fermerait "
+            "en juin.\n\n"
+            "Interrogé par téléphone, le délégué syndical Marc Olivier a répété que les salariés ne partiraient pas "
+            "sans garanties.\n\n"
+            "Lors de l'assemblée générale, la secrétaire du comité, Anne Roux, a salué « une première victoire ».")
+    art = clean_article(RawDocument(file="b.txt", source_path="b.txt", text=text))
+    doc = nlp_full_quotes(art.analysis_text)
+    full = {(q.kind, q.span.start_char, q.span.end_char, q.speaker) for q in doc._.quotes}
+    fast = {(q.kind, q.start, q.end, q.speaker) for q in find_quotes([art], nlp)}
+    assert full == fast
+    assert {(k, s) for k, _, _, s in fast} == {("indirect", "Forges de Valmont"), ("indirect", "Marc Olivier"),
+                                               ("direct", "Anne Roux")}

@@ -268,6 +268,10 @@ def needs_parse(view: str, unit: Unit, lex: Lexicon, spans: Sequence[MarkSpan] =
     return False
 
 
+# an opening phrase before the subject ("Dans un communiqué,", "Interrogé par téléphone,"): no rule reads it
+_LEADING_PHRASE = re.compile(
+    r"((?:Dans|À|Lors|Depuis|Après|Avant|En|Sur|Interrogée?s?|Interpellée?s?|Invitée?s?|Joint|Jointe|Sollicitée?s?)"
+    r"\b[^,«»“”\"]{0,80}?),\s")
 _NEGATIONS = frozenset("pas plus jamais rien point guère aucun aucune personne nullement".split())
 _BEFORE_VERB = frozenset("a ont avait avaient aura l' lui leur se s' en y".split())
 
@@ -323,6 +327,9 @@ def _masked_ranges(view: str, unit: Unit, spans: list[MarkSpan], min_words: int,
     clause = unread_clause(view, unit, lex)
     if clause is not None:
         blank(clause[0], clause[1])
+    lead = _LEADING_PHRASE.match(view, unit.start, unit.end)
+    if lead is not None:
+        blank(unit.start, unit.start + len(lead.group(1)))
     out.sort()
     merged: list[tuple[int, int]] = []
     for a, b in out:
