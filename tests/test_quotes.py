@@ -538,3 +538,11 @@ def test_selon_qui_goes_to_the_antecedent(nlp) -> None:  # noqa: ANN001
     qs = direct(run(nlp, "Le ministre Éric Lombard, selon qui « la dette est un danger », a présenté le budget."))
     assert [(q.text, q.speaker, q.speaker_mention) for q in qs] == [
         ("la dette est un danger", "Éric Lombard", "Éric Lombard")]
+
+
+def test_capitalised_title_inside_a_sentence_is_not_a_quotation(nlp) -> None:  # noqa: ANN001
+    text = ("La romancière Mariama Bâ a écrit « Une si longue lettre » en 1979.\n\n"
+            "La ministre Agnès Firmin a salué « un premier pas ».\n\n"
+            "Le maire, Jean Dupont, a déclaré : « Les mensonges du préfet doivent cesser. »")
+    qs = direct(run(nlp, text))
+    assert [q.text for q in qs] == ["un premier pas", "Les mensonges du préfet doivent cesser."]

@@ -816,6 +816,9 @@ class ArticleAnalysis:
             return False, None  # "a « juste » demandé": a stressed word inside a verb group
         standalone = (not prev_sig or prev_sig[-1].text in (":", "«", "“", '"')
                       or prev_sig[-1].quoted or not sp.closed)
+        lead = next((t for t in inside if t.quoted), None)
+        if not (standalone or sentence_like) and lead is not None and lead.text[:1].isupper() and lead.lower in _DETS:
+            return False, None  # "a écrit « Une si longue lettre »": a title, capitalised inside a sentence
         if att is None and prev_sig and prev_sig[-1].text == ":":
             att = self._colon_cue(toks, prev_sig[-1].i, unit)
         if att is None and not standalone:
