@@ -542,6 +542,7 @@ def test_selon_qui_goes_to_the_antecedent(nlp) -> None:  # noqa: ANN001
 
 def test_capitalised_title_inside_a_sentence_is_not_a_quotation(nlp) -> None:  # noqa: ANN001
     text = ("La romancière Mariama Bâ a écrit « Une si longue lettre » en 1979.\n\n"
+            "Les syndicats ont appelé à une journée « France morte » jeudi.\n\n"
             "La ministre Agnès Firmin a salué « un premier pas ».\n\n"
             "Le maire, Jean Dupont, a déclaré : « Les mensonges du préfet doivent cesser. »")
     qs = direct(run(nlp, text))

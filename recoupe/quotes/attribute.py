@@ -817,8 +817,11 @@ class ArticleAnalysis:
         standalone = (not prev_sig or prev_sig[-1].text in (":", "«", "“", '"')
                       or prev_sig[-1].quoted or not sp.closed)
         lead = next((t for t in inside if t.quoted), None)
-        if not (standalone or sentence_like) and lead is not None and lead.text[:1].isupper() and lead.lower in _DETS:
-            return False, None  # "a écrit « Une si longue lettre »": a title, capitalised inside a sentence
+        if not (standalone or sentence_like) and lead is not None and lead.text[:1].isupper() \
+                and (lead.lower in _DETS or self._names_a_noun(prev_sig[-1])):
+            # "a écrit « Une si longue lettre »", "une journée « France morte »": a title or a name,
+            # capitalised inside a sentence
+            return False, None
         if att is None and prev_sig and prev_sig[-1].text == ":":
             att = self._colon_cue(toks, prev_sig[-1].i, unit)
         if att is None and not standalone:
@@ -906,6 +909,12 @@ class ArticleAnalysis:
                 return _Attribution((rest[0].start, rest[-1].end) if rest else None, m)
             break
         return None
+
+    def _names_a_noun(self, t: Tok) -> bool:
+        """Is t a common noun (by the parse, or a plain lower-case word that is no function word or verb)?"""
+        if t.pos:
+            return t.pos == "NOUN"
+        return self._plain_noun_word(t) and t.lower not in _PREPOSITIONS and t.lower not in _DETS
 
     def _plain_noun_word(self, t: Tok) -> bool:
         """Without a parse: a lower-case word that may belong to a subject ("La sénatrice X n'a pas …"),
